@@ -1,0 +1,1 @@
+"""The action server: thin Rasa adapters over the pure code in triage/ and knowledge/."""

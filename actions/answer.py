@@ -1,0 +1,71 @@
+"""Answers from the article, quoted with their section and references."""
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from typing import List, Optional, Text
+
+from rasa_sdk import Action
+from rasa_sdk.events import EventType
+
+logger = logging.getLogger(__name__)
+
+NO_ANSWER = (
+    "The article I answer from doesn't cover that, so I'd rather not guess. "
+    "I can answer questions about sore legs after running (causes, prevention, "
+    "recovery, red flags), or check your own leg pain if you tell me what hurts."
+)
+SEARCH_DOWN = (
+    "Sorry, I can't search the article right now. If you tell me what hurts, "
+    "I can still check your leg pain."
+)
+
+
+@lru_cache(maxsize=1)
+def searcher():
+    from knowledge.search import Searcher
+
+    return Searcher.load()
+
+
+def answer_text(answer) -> str:
+    """The best passage, quoted under its section, with its references as links."""
+    best = answer.hits[0].passage
+    lines = [f"From the article, under **{best.section}**:", f"> {best.text}"]
+    if best.references:
+        links = ", ".join(f"[{ref.label}]({ref.url})" for ref in best.references)
+        lines.append(f"Sources: {links}")
+    return "\n\n".join(lines)
+
+
+class ActionAnswerQuestion(Action):
+    def name(self) -> Text:
+        return "action_answer_question"
+
+    async def run(self, dispatcher, tracker, domain) -> List[EventType]:
+        question = tracker.latest_message.get("text") or ""
+        try:
+            answer = searcher().answer(question)
+        except Exception:  # the runner hears that search is down, never silence
+            logger.exception("Article search failed")
+            dispatcher.utter_message(text=SEARCH_DOWN)
+            return []
+        if answer is None:
+            dispatcher.utter_message(text=NO_ANSWER, json_message={"no_answer": True})
+        else:
+            dispatcher.utter_message(text=answer_text(answer), json_message=answer.payload())
+        return []
+
+
+def warm_up() -> Optional[str]:
+    """Load the index and model when the action server starts, not on the first question."""
+    try:
+        searcher().answer("warm up")
+    except Exception as error:  # reported, and retried on the first question
+        logger.warning("Article search not ready: %s", error)
+        searcher.cache_clear()
+        return str(error)
+    return None
+
+
+warm_up()

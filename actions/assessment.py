@@ -1,0 +1,149 @@
+"""The assessment form: slot extraction, validation and the questions."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker, ValidationAction
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.messages import checklist_buttons, checklist_signs, questions, triage_text
+from actions.tracker_facts import (
+    FACT_SLOTS,
+    facts_from_tracker,
+    latest_answer,
+    last_question_asked,
+    latest_entities,
+    signs_in_latest_message,
+)
+from triage.engine import assess
+from triage.facts import UNKNOWN
+
+FORM_SLOTS = (*FACT_SLOTS, "warning_signs")
+# Once the signs already point to urgent care or worse, further checklist
+# questions would only delay the advice.
+LEVELS_THAT_END_CHECKLIST = ("emergency", "urgent")
+
+
+class ValidateSlotMappings(ValidationAction):
+    """Runs after every user message: merges reported signs into `signs`."""
+
+    def name(self) -> Text:
+        return "action_validate_slot_mappings"
+
+    async def extract_signs(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        reported = signs_in_latest_message(tracker)
+        if not reported:
+            return {}
+        return {"signs": {**(tracker.get_slot("signs") or {}), **reported}}
+
+
+class ValidateAssessmentForm(FormValidationAction):
+    """'Not sure' answers, and the warning-sign checklist."""
+
+    def name(self) -> Text:
+        return "validate_assessment_form"
+
+    async def extract_pain_type(self, dispatcher, tracker, domain):
+        return _unsure_or_nothing("pain_type", tracker)
+
+    async def extract_onset(self, dispatcher, tracker, domain):
+        return _unsure_or_nothing("onset", tracker)
+
+    async def extract_location(self, dispatcher, tracker, domain):
+        return _unsure_or_nothing("location", tracker)
+
+    async def extract_spread(self, dispatcher, tracker, domain):
+        return _unsure_or_nothing("spread", tracker)
+
+    async def extract_duration(self, dispatcher, tracker, domain):
+        return _unsure_or_nothing("duration", tracker)
+
+    async def extract_warning_signs(self, dispatcher, tracker, domain):
+        if tracker.get_slot("requested_slot") != "warning_signs":
+            return {}
+        answer = latest_answer(tracker)
+        signs = tracker.get_slot("signs") or {}
+        if answer == "none":
+            denied = {s: False for s in checklist_signs() if s not in signs}
+            return {"warning_signs": "done", "signs": {**signs, **denied}}
+        if answer == "unsure":
+            return {"warning_signs": UNKNOWN}
+        if signs_in_latest_message(tracker):
+            level = assess(facts_from_tracker(tracker)).level
+            return {"warning_signs": "done" if level in LEVELS_THAT_END_CHECKLIST else None}
+        return {"warning_signs": None}
+
+
+def _unsure_or_nothing(slot: str, tracker: Tracker) -> Dict[Text, Any]:
+    """'Not sure' to this slot's question leaves the fact unknown, and moves on.
+
+    An answer the bot did not understand is returned as an explicit None so
+    that the form asks again instead of being rejected.
+    """
+    if tracker.get_slot("requested_slot") != slot:
+        return {}
+    if latest_answer(tracker) == "unsure":
+        return {slot: UNKNOWN}
+    if tracker.get_slot(slot) is None and not latest_entities(tracker, slot):
+        return {slot: None}
+    return {}
+
+
+class ActionStartAssessment(Action):
+    """A new assessment: forget the last one, keep what this message says."""
+
+    def name(self) -> Text:
+        return "action_start_assessment"
+
+    async def run(self, dispatcher, tracker, domain) -> List[EventType]:
+        events: List[EventType] = [SlotSet("assessment_done", False), SlotSet("warning_signs", None)]
+        for slot in FACT_SLOTS:
+            said_now = latest_entities(tracker, slot)
+            events.append(SlotSet(slot, said_now[-1]["value"] if said_now else None))
+        events.append(SlotSet("signs", signs_in_latest_message(tracker) or None))
+        dispatcher.utter_message(text="I'm sorry your legs hurt. I'll ask a few quick questions, then tell you what I think you should do. You can say \"not sure\" to any question, or \"stop\" at any time.")
+        return events
+
+
+class AskQuestion(Action):
+    """Asks for one slot; before that, ends the form if the facts so far are an emergency."""
+
+    slot = ""
+
+    def name(self) -> Text:
+        return f"action_ask_{self.slot}"
+
+    async def run(self, dispatcher, tracker, domain) -> List[EventType]:
+        result = assess(facts_from_tracker(tracker))
+        if result.level == "emergency":
+            dispatcher.utter_message(text=triage_text(result), json_message=result.to_payload())
+            return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("assessment_done", True)]
+        spec = questions()[self.slot]
+        asked_again = last_question_asked(tracker) == self.slot
+        dispatcher.utter_message(
+            text=self._text(spec, asked_again, tracker),
+            buttons=self._buttons(spec, tracker),
+            json_message={"ask": self.slot},
+        )
+        return []
+
+    def _text(self, spec: dict, asked_again: bool, tracker: Tracker) -> str:
+        if self.slot == "warning_signs" and asked_again and signs_in_latest_message(tracker):
+            return spec["again"]
+        if asked_again:
+            return "Sorry, I didn't quite get that. " + spec["text"] + " You can also say \"not sure\"."
+        return spec["text"]
+
+    def _buttons(self, spec: dict, tracker: Tracker) -> list[dict]:
+        if self.slot == "warning_signs":
+            return checklist_buttons(tracker.get_slot("signs") or {})
+        return spec["buttons"]
+
+
+# One ask action per form slot, named action_ask_<slot> as Rasa expects.
+for _slot in FORM_SLOTS:
+    type(f"Ask_{_slot}", (AskQuestion,), {"slot": _slot})

@@ -1,0 +1,79 @@
+"""What the runner reads: plain text built from pure results. No Rasa here."""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from triage.engine import TriageResult
+from triage.vocabulary import load_vocabulary
+
+QUESTIONS_PATH = Path(__file__).with_name("questions.yml")
+
+HEADLINES = {
+    "emergency": "⚠️ This could be an emergency.",
+    "urgent": "Get medical help today.",
+    "see_doctor": "Get this checked by a doctor or physio in the next few days.",
+    "self_care": "This sounds like normal post-run soreness.",
+}
+# How an unknown fact is named in "I couldn't use ...".
+FACT_NAMES = {
+    "pain_type": "what the pain feels like",
+    "onset": "when it started",
+    "location": "where it hurts",
+    "spread": "whether it is in one spot",
+    "duration_hours": "how long you've had it",
+}
+
+
+@lru_cache(maxsize=1)
+def questions() -> dict:
+    return yaml.safe_load(QUESTIONS_PATH.read_text(encoding="utf-8"))["questions"]
+
+
+def triage_text(result: TriageResult) -> str:
+    """The level, why, what to do now and if worse, unknowns, and the caveat."""
+    advice = result.advice
+    parts = [f"**{HEADLINES[result.level]}**", advice.now]
+    if result.reasons:
+        parts.append("Why: " + " ".join(_sentence(r.text) for r in result.reasons))
+    parts.append("If it gets worse: " + advice.if_worse)
+    if unknown := [FACT_NAMES[f] for f in result.unknown if f in FACT_NAMES]:
+        parts.append("I couldn't take into account " + _join(unknown) + ", so treat this with care.")
+    parts.append(advice.not_a_diagnosis)
+    return "\n\n".join(parts)
+
+
+def checklist_buttons(signs_known: dict[str, bool]) -> list[dict]:
+    """Warning-sign buttons for the items the runner has not answered yet."""
+    spec = questions()["warning_signs"]
+    buttons = [
+        {"title": item["title"], "payload": _sign_payload(item)}
+        for item in spec["checklist"]
+        if not any(sign in signs_known for sign in item["signs"])
+    ]
+    return buttons + [spec["none_button"]]
+
+
+def checklist_signs() -> list[str]:
+    return [s for item in questions()["warning_signs"]["checklist"] for s in item["signs"]]
+
+
+def sign_name(sign: str) -> str:
+    return load_vocabulary().signs.get(sign, sign.replace("_", " "))
+
+
+def _sign_payload(item: dict) -> str:
+    entities = {"sign": item["signs"], **item.get("also", {})}
+    return "/inform" + json.dumps(entities)
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]

@@ -1,0 +1,55 @@
+"""Reading the runner's facts out of a Rasa tracker (slots and the latest message)."""
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+
+from triage.facts import Facts
+
+FACT_SLOTS = ("pain_type", "onset", "location", "spread", "duration")
+
+
+def facts_from_tracker(tracker: Tracker, extra_signs: dict[str, bool] | None = None) -> Facts:
+    values: dict[str, Any] = {slot: tracker.get_slot(slot) for slot in FACT_SLOTS}
+    values["signs"] = {**(tracker.get_slot("signs") or {}), **(extra_signs or {})}
+    return Facts.from_dict(values)
+
+
+def latest_entities(tracker: Tracker, entity: str) -> list[dict]:
+    return [e for e in tracker.latest_message.get("entities", []) if e.get("entity") == entity]
+
+
+def latest_answer(tracker: Tracker) -> str | None:
+    """'unsure' or 'none' when the latest message is that whole answer."""
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    answers = [e.get("value") for e in latest_entities(tracker, "answer")]
+    if "unsure" in answers or intent == "not_sure":
+        return "unsure"
+    if "none" in answers or intent == "deny":
+        return "none"
+    return None
+
+
+def signs_in_latest_message(tracker: Tracker) -> dict[str, bool]:
+    """Signs the latest message reports; a button's sign has no role and is present."""
+    signs: dict[str, bool] = {}
+    for entity in latest_entities(tracker, "sign"):
+        present = entity.get("role", "present") != "absent"
+        signs[entity["value"]] = signs.get(entity["value"], False) or present
+    return signs
+
+
+def last_question_asked(tracker: Tracker) -> str | None:
+    """The slot the bot asked for before the runner's latest message, if any."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_user:
+                return None
+            seen_user = True
+        elif seen_user and event.get("event") == "bot":
+            custom = (event.get("data") or {}).get("custom") or {}
+            if "ask" in custom:
+                return custom["ask"]
+    return None

@@ -1,0 +1,98 @@
+"""The project's command line: python -m bot run | chat | train | check | test-stories | ...
+
+The Makefile calls these; the README, the tests and CI start the bot the same way.
+"""
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+
+from bot.settings import ROOT, load_settings, quiet_environment
+
+
+def cmd_train(args) -> int:
+    from bot.training import train_if_needed
+
+    train_if_needed(load_settings())
+    return 0
+
+
+def prepare(settings) -> None:
+    """Everything `run` needs that may be stale: the model and the article index."""
+    from bot.training import train_if_needed
+
+    train_if_needed(settings)
+    _build_index_if_stale()
+
+
+def _build_index_if_stale() -> None:
+    try:
+        from knowledge.index import load_or_build
+    except ImportError:
+        return
+    load_or_build()
+
+
+def cmd_run(args) -> int:
+    from bot.servers import running_bot, wait_for_signal
+
+    settings = load_settings()
+    prepare(settings)
+    print("Starting the action server and the Rasa server...", flush=True)
+    with running_bot(settings) as processes:
+        print(f"\nReady. REST: POST {settings.rasa_url}/webhooks/rest/webhook", flush=True)
+        print("Press Ctrl-C to stop.", flush=True)
+        wait_for_signal(processes)
+    return 0
+
+
+def cmd_chat(args) -> int:
+    from bot.terminal_chat import chat
+
+    return chat(load_settings(), url=args.url)
+
+
+def cmd_check(args) -> int:
+    return _rasa(["data", "validate", "--domain", "bot/domain.yml", "--data", "data", "--config", "config.yml", "--fail-on-warnings"])
+
+
+def cmd_test_stories(args) -> int:
+    from bot.training import model_path
+
+    settings = load_settings()
+    prepare(settings)
+    return _rasa([
+        "test", "core", "--model", str(model_path(settings)), "--stories", "tests/stories",
+        "--endpoints", "bot/endpoints.yml", "--fail-on-prediction-errors", "--out", "reports/stories",
+    ])
+
+
+def _rasa(arguments: list[str]) -> int:
+    settings = load_settings()
+    return subprocess.run([sys.executable, "-m", "rasa", *arguments], cwd=ROOT, env=quiet_environment(settings)).returncode
+
+
+COMMANDS = {
+    "run": (cmd_run, "train if needed, then start both servers in the foreground"),
+    "chat": (cmd_chat, "talk to the bot in this terminal (starts it if it is not running)"),
+    "train": (cmd_train, "train the Rasa model if its data or config changed"),
+    "check": (cmd_check, "validate the Rasa training data and domain"),
+    "test-stories": (cmd_test_stories, "run Rasa's test stories, failing on any prediction error"),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, (func, help_text) in COMMANDS.items():
+        command = sub.add_parser(name, help=help_text)
+        command.set_defaults(func=func)
+        if name == "chat":
+            command.add_argument("--url", help="talk to a bot already running at this URL")
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,84 @@
+"""The REST channel of shared/CONTRACT.md, strict about requests and never silent.
+
+Rasa's own RestInput answers a malformed body with a server error and a turn
+whose actions failed (the action server is down) with an empty list. Here a
+malformed request gets a 400 that says what is wrong, and a turn that
+produced nothing gets a plain apology that still carries the emergency advice.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Awaitable, Callable, Dict, List, NamedTuple, Optional
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.safety import SAFE_REPLY, EMPTY_MESSAGE_REPLY
+
+logger = logging.getLogger(__name__)
+
+MAX_MESSAGE_CHARS = 20_000
+MAX_SENDER_CHARS = 128
+
+
+class SafeRestInput(RestInput):
+    @classmethod
+    def name(cls) -> str:
+        return "rest"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint("safe_rest_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            body, problem = parse_turn(request.body)
+            if problem:
+                return response.json({"error": problem.message}, status=problem.status)
+            sender, text = body["sender"], body["message"]
+            if not text.strip():
+                return response.json([{"recipient_id": sender, "text": EMPTY_MESSAGE_REPLY}])
+            messages = await self._run_turn(on_new_message, sender, text, body.get("metadata"))
+            return response.json(messages or [{"recipient_id": sender, "text": SAFE_REPLY}])
+
+        return webhook
+
+    async def _run_turn(self, on_new_message, sender: str, text: str, metadata) -> List[Dict]:
+        collector = CollectingOutputChannel()
+        try:
+            await on_new_message(
+                UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)
+            )
+        except Exception:  # the runner gets SAFE_REPLY; the log gets the cause
+            logger.exception("Turn failed for sender %s", sender)
+        return collector.messages
+
+
+class RequestProblem(NamedTuple):
+    status: int
+    message: str
+
+
+def parse_turn(raw: bytes) -> tuple[Optional[dict], Optional[RequestProblem]]:
+    """The request body as {"sender", "message"}, or what is wrong with it."""
+    try:
+        body = json.loads(raw or b"")
+    except (ValueError, UnicodeDecodeError):
+        return None, RequestProblem(400, 'The body must be JSON: {"sender": "<conversation id>", "message": "<text>"}.')
+    if not isinstance(body, dict):
+        return None, RequestProblem(400, 'The body must be a JSON object with "sender" and "message".')
+    sender, message = body.get("sender"), body.get("message")
+    if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_CHARS:
+        return None, RequestProblem(400, f'"sender" must be a non-empty string of at most {MAX_SENDER_CHARS} characters.')
+    if not isinstance(message, str):
+        return None, RequestProblem(400, '"message" must be a string.')
+    if len(message) > MAX_MESSAGE_CHARS:
+        return None, RequestProblem(413, f'"message" is too long: at most {MAX_MESSAGE_CHARS} characters.')
+    return body, None

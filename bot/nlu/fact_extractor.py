@@ -1,0 +1,105 @@
+"""Rasa NLU component: the triage facts, found by the deterministic extractor.
+
+It turns triage.extract's mentions into Rasa entities (pain_type, onset,
+location, spread, duration, sign with role present/absent, answer) and makes
+three intents certain whatever the classifier guessed:
+- emergency, when the message alone meets an emergency rule: a red flag must
+  not depend on a statistical model (shared/TRIAGE.md);
+- not_sure and deny, when the whole message is "not sure" or "none of these";
+- inform, when the message states facts but the classifier heard chit-chat.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from triage.engine import assess
+from triage.extract import Extraction, extract
+
+# Intents that never carry facts: when facts are found, the message is inform.
+CHIT_CHAT = {"greet", "goodbye", "thank", "bot_challenge", "out_of_scope", "affirm", "deny", "not_sure"}
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False
+)
+class FactExtractor(GraphComponent, EntityExtractorMixin):
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "FactExtractor":
+        return cls()
+
+    def __init__(self) -> None:
+        extract("warm up")  # build the matcher now, not on the first runner's turn
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            if text.startswith("/"):
+                continue  # a button payload already carries its intent and entities
+            found = extract(text)
+            entities = [_entity(m) for m in found.mentions] + _answer_entity(found)
+            message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
+            intent = _certain_intent(found, _intent_name(message))
+            if intent:
+                _set_intent(message, intent)
+        return messages
+
+
+def _entity(mention) -> Dict[str, Any]:
+    entity = {
+        "entity": mention.fact,
+        "value": mention.value,
+        "start": mention.start,
+        "end": mention.end,
+        "confidence_entity": 1.0,
+        "extractor": FactExtractor.__name__,
+    }
+    if mention.fact == "sign":
+        entity["role"] = "present" if mention.present else "absent"
+    return entity
+
+
+def _answer_entity(found: Extraction) -> List[Dict[str, Any]]:
+    if not found.answer:
+        return []
+    return [{"entity": "answer", "value": found.answer, "extractor": FactExtractor.__name__}]
+
+
+def _certain_intent(found: Extraction, predicted: Optional[str]) -> Optional[str]:
+    if assess(found.facts()).level == "emergency":
+        return "emergency"
+    if found.answer == "unsure":
+        return "not_sure"
+    if found.answer == "none":
+        return "deny"
+    if found.mentions and (predicted in CHIT_CHAT or predicted is None):
+        return "inform"
+    return None
+
+
+def _intent_name(message: Message) -> Optional[str]:
+    return (message.get(INTENT) or {}).get("name")
+
+
+def _set_intent(message: Message, name: str) -> None:
+    ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != name]
+    certain = {"name": name, "confidence": 1.0}
+    message.set(INTENT, certain, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [certain] + ranking, add_to_output=True)

@@ -1,0 +1,60 @@
+"""Every setting the bot reads from the environment, with its default, in one place."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str
+    rasa_port: int
+    action_port: int
+    tracker_db: Path
+    models_dir: Path
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://{self.host}:{self.rasa_port}"
+
+    @property
+    def action_url(self) -> str:
+        return f"http://{self.host}:{self.action_port}"
+
+
+def load_settings() -> Settings:
+    return Settings(
+        host=os.environ.get("BOT_HOST", "127.0.0.1"),
+        rasa_port=int(os.environ.get("RASA_PORT", "5005")),
+        action_port=int(os.environ.get("ACTION_PORT", "5055")),
+        tracker_db=Path(os.environ.get("TRACKER_DB", ROOT / "var" / "conversations.db")),
+        models_dir=Path(os.environ.get("MODELS_DIR", ROOT / "models")),
+    )
+
+
+def quiet_environment(settings: Settings) -> dict[str, str]:
+    """The environment of every process the bot starts.
+
+    Telemetry and error reporting off (a health product sends conversations
+    nowhere), models strictly offline, and start-up noise from TensorFlow,
+    SQLAlchemy and pkg_resources kept out of the runner's way.
+    """
+    env = dict(os.environ)
+    env.update(
+        RASA_TELEMETRY_ENABLED="false",
+        HF_HUB_OFFLINE="1",
+        TRANSFORMERS_OFFLINE="1",
+        TOKENIZERS_PARALLELISM="false",
+        TF_CPP_MIN_LOG_LEVEL="3",
+        PYTHONWARNINGS="ignore",
+        SQLALCHEMY_SILENCE_UBER_WARNING="1",
+        SANIC_HOST=settings.host,
+        ACTION_HOST=settings.host,
+        ACTION_PORT=str(settings.action_port),
+        TRACKER_DB=str(settings.tracker_db),
+        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])),
+    )
+    return env

@@ -1,0 +1,202 @@
+"""Retrieval quality on the dev set (tests/dev/questions.yml): dense, lexical, fused.
+
+A question counts as found at rank r when the r-th passage sits under one of
+its gold sections. Recall@k and MRR measure ranking alone; "answered" and
+"declined" measure the confidence threshold. Each method's threshold is chosen
+by the same rule (`choose_threshold`); the chosen method's column uses the
+threshold stored in settings.yml. Because the dev set also picks the threshold,
+a 5-fold cross-validated estimate is reported next to it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+import yaml
+
+from knowledge.settings import RANKING_METHODS
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEV_SET = PROJECT_ROOT / "tests" / "dev" / "questions.yml"
+REPORT = PROJECT_ROOT / "reports" / "retrieval.md"
+MIN_ANSWERED = 0.95  # the share of in-scope questions the threshold must let through
+FOLDS = 5
+
+
+@dataclass(frozen=True)
+class DevQuestion:
+    text: str
+    gold: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DevSet:
+    in_scope: tuple[DevQuestion, ...]
+    out_of_scope: tuple[str, ...]
+
+
+def load_dev_set(path: Path = DEV_SET) -> DevSet:
+    with open(path, encoding="utf-8") as handle:
+        raw = yaml.safe_load(handle)
+    return DevSet(
+        in_scope=tuple(DevQuestion(item["q"], tuple(item["gold"])) for item in raw["in_scope"]),
+        out_of_scope=tuple(raw["out_of_scope"]),
+    )
+
+
+@dataclass
+class MethodReport:
+    method: str
+    threshold: float
+    recall_at_1: float
+    recall_at_3: float
+    mrr: float
+    in_scope_answered: float
+    out_of_scope_declined: float
+    cv_in_scope_answered: float | None = None
+    cv_out_of_scope_declined: float | None = None
+    misses: list[str] = field(default_factory=list)  # in-scope questions not found at rank 1
+    wrongly_answered: list[str] = field(default_factory=list)  # out-of-scope questions answered
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One dev question seen by one method: where the gold came, how confident it was."""
+
+    question: str
+    gold_rank: int | None  # 1-based; None for out-of-scope questions or never found
+    top_section: str
+    confidence: float
+
+
+def gold_rank(sections: Sequence[str], gold: Sequence[str]) -> int | None:
+    for rank, section in enumerate(sections, start=1):
+        if section in gold:
+            return rank
+    return None
+
+
+def observe(searcher, dev: DevSet, methods: Sequence[str] = RANKING_METHODS) -> dict[str, tuple[list[Observation], list[Observation]]]:
+    """Rank every dev question once per method; embedding happens once per question."""
+    result = {method: ([], []) for method in methods}
+    questions = [(q.text, q.gold) for q in dev.in_scope] + [(q, None) for q in dev.out_of_scope]
+    for text, gold in questions:
+        scores = searcher.scores(text, method="fused")
+        for method in methods:
+            ranked = searcher.rank(scores, method)
+            sections = [hit.passage.section for hit in ranked]
+            confidence = float(scores.lexical.max() if method == "lexical" else scores.dense.max())
+            observation = Observation(text, gold_rank(sections, gold) if gold else None, sections[0], confidence)
+            result[method][0 if gold else 1].append(observation)
+    return result
+
+
+def choose_threshold(in_scope: Sequence[float], out_of_scope: Sequence[float], min_answered: float = MIN_ANSWERED) -> float:
+    """Decline as many out-of-scope questions as possible while answering at least
+    `min_answered` of the in-scope ones; then sit halfway to the next lower score,
+    so the decision does not hinge on one dev question's exact value."""
+    candidates = sorted(set(in_scope) | set(out_of_scope))
+    best, best_declined = candidates[0], -1.0
+    for threshold in candidates:
+        if _share(in_scope, lambda s: s >= threshold) < min_answered:
+            break
+        declined = _share(out_of_scope, lambda s: s < threshold)
+        if declined >= best_declined:
+            best, best_declined = threshold, declined
+    lower = [score for score in candidates if score < best]
+    return (best + lower[-1]) / 2 if lower else best
+
+
+def cross_validate(in_scope: Sequence[float], out_of_scope: Sequence[float], folds: int = FOLDS) -> tuple[float, float]:
+    """Answered and declined shares when each fold is judged by a threshold chosen on the others."""
+    answered = declined = 0
+    for fold in range(folds):
+        train_in = [s for i, s in enumerate(in_scope) if i % folds != fold]
+        train_out = [s for i, s in enumerate(out_of_scope) if i % folds != fold]
+        threshold = choose_threshold(train_in, train_out)
+        answered += sum(s >= threshold for i, s in enumerate(in_scope) if i % folds == fold)
+        declined += sum(s < threshold for i, s in enumerate(out_of_scope) if i % folds == fold)
+    return answered / len(in_scope), declined / len(out_of_scope)
+
+
+def summarise(method: str, in_obs: list[Observation], out_obs: list[Observation], threshold: float | None = None) -> MethodReport:
+    in_conf = [o.confidence for o in in_obs]
+    out_conf = [o.confidence for o in out_obs]
+    if threshold is None:
+        threshold = choose_threshold(in_conf, out_conf)
+    cv_answered, cv_declined = cross_validate(in_conf, out_conf)
+    ranks = [o.gold_rank for o in in_obs]
+    return MethodReport(
+        method=method,
+        threshold=threshold,
+        recall_at_1=_share(ranks, lambda r: r is not None and r <= 1),
+        recall_at_3=_share(ranks, lambda r: r is not None and r <= 3),
+        mrr=sum(1 / r for r in ranks if r) / len(ranks),
+        in_scope_answered=_share(in_conf, lambda s: s >= threshold),
+        out_of_scope_declined=_share(out_conf, lambda s: s < threshold),
+        cv_in_scope_answered=cv_answered,
+        cv_out_of_scope_declined=cv_declined,
+        misses=[f"{o.question} -> rank {o.gold_rank} (top: {o.top_section})" for o in in_obs if o.gold_rank != 1],
+        wrongly_answered=[f"{o.question} ({o.confidence:.3f})" for o in out_obs if o.confidence >= threshold],
+    )
+
+
+def evaluate(searcher, dev: DevSet | None = None) -> list[MethodReport]:
+    """One report per ranking method (dev-chosen thresholds), then the configured method."""
+    dev = dev or load_dev_set()
+    observations = observe(searcher, dev)
+    reports = [summarise(method, *observations[method]) for method in RANKING_METHODS]
+    chosen = searcher.settings.method
+    configured = summarise(chosen, *observations[chosen], threshold=searcher.settings.threshold)
+    configured.method = f"chosen: {chosen} (settings.yml)"
+    return reports + [configured]
+
+
+def _share(values: Sequence, predicate: Callable) -> float:
+    return sum(1 for value in values if predicate(value)) / len(values) if values else 0.0
+
+
+# --- report -----------------------------------------------------------------------
+
+
+def render(reports: list[MethodReport], dev: DevSet) -> str:
+    rows = [
+        ("Recall@1", lambda r: f"{r.recall_at_1:.3f}"),
+        ("Recall@3", lambda r: f"{r.recall_at_3:.3f}"),
+        ("MRR", lambda r: f"{r.mrr:.3f}"),
+        ("threshold", lambda r: f"{r.threshold:.3f}"),
+        ("in-scope answered", lambda r: f"{r.in_scope_answered:.1%}"),
+        ("out-of-scope declined", lambda r: f"{r.out_of_scope_declined:.1%}"),
+        ("in-scope answered (5-fold CV)", lambda r: f"{r.cv_in_scope_answered:.1%}"),
+        ("out-of-scope declined (5-fold CV)", lambda r: f"{r.cv_out_of_scope_declined:.1%}"),
+    ]
+    lines = [
+        "# Retrieval report",
+        "",
+        f"Dev set: {len(dev.in_scope)} in-scope and {len(dev.out_of_scope)} out-of-scope questions "
+        "(tests/dev/questions.yml). Produced by `python -m knowledge eval`.",
+        "",
+        "Thresholds: dense and fused decide on the best passage's cosine similarity, lexical on its "
+        f"BM25 score. Each column's threshold declines as many out-of-scope questions as possible "
+        f"while answering at least {MIN_ANSWERED:.0%} of in-scope ones; the last column uses the "
+        "threshold in knowledge/settings.yml. The CV rows choose the threshold on 4/5 of the questions "
+        "and judge the other 1/5, an estimate of how the threshold does on unseen questions.",
+        "",
+        "| metric | " + " | ".join(r.method for r in reports) + " |",
+        "|---|" + "---|" * len(reports),
+    ]
+    lines += [f"| {name} | " + " | ".join(fmt(r) for r in reports) + " |" for name, fmt in rows]
+    chosen = reports[-1]
+    lines += ["", f"## Not at rank 1 ({chosen.method})", ""]
+    lines += [f"- {miss}" for miss in chosen.misses] or ["- none"]
+    lines += ["", f"## Out-of-scope questions answered ({chosen.method})", ""]
+    lines += [f"- {item}" for item in chosen.wrongly_answered] or ["- none"]
+    return "\n".join(lines) + "\n"
+
+
+def write_report(text: str, path: Path = REPORT) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -1,0 +1,85 @@
+"""The lexical ranker: BM25 (bm25s) over lemmatised passage words.
+
+Words are normalised with spaCy's own lookup tables, read straight from the
+installed spacy-lookups-data package: importing spaCy itself costs seconds and
+a blank English pipeline would add nothing but the tokeniser.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
+
+import yaml
+
+from knowledge.article import Passage
+
+if TYPE_CHECKING:
+    import numpy as np
+
+VOCABULARY_FILE = Path(__file__).parent / "data" / "vocabulary.yml"
+WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)*")
+
+
+@dataclass(frozen=True)
+class Tokenizer:
+    stopwords: frozenset[str]
+    norms: dict[str, str]  # UK -> US spelling and a few abbreviations
+    lemmas: dict[str, str]
+
+    def __call__(self, text: str) -> list[str]:
+        tokens = []
+        for word in WORD.findall(text.lower().replace("\u2019", "'")):
+            word = self._lemma(word)
+            if word not in self.stopwords:
+                tokens.append(word)
+        return tokens
+
+    def _lemma(self, word: str) -> str:
+        word = re.sub(r"'s$", "", word).replace("'", "")
+        word = self.norms.get(word, word)
+        return self.lemmas.get(word, word)
+
+
+def load_tokenizer(vocabulary_file: Path = VOCABULARY_FILE) -> Tokenizer:
+    import spacy_lookups_data
+
+    with open(vocabulary_file, encoding="utf-8") as handle:
+        vocabulary = yaml.safe_load(handle)
+    lemmas = _read_lookup(spacy_lookups_data.get_file("en_lemma_lookup.json.gz"))
+    # Domain corrections win over the general table ("calves" is not "calve" here);
+    # a word the general table lemmatises still reaches the domain table.
+    domain = vocabulary["lemmas"]
+    lemmas = {word: domain.get(lemma, lemma) for word, lemma in lemmas.items()} | domain
+    norms = {k.lower(): v.lower() for k, v in _read_lookup(spacy_lookups_data.get_file("en_lexeme_norm.json.gz")).items()}
+    return Tokenizer(stopwords=frozenset(vocabulary["stopwords"]), norms=norms, lemmas=lemmas)
+
+
+def _read_lookup(path) -> dict[str, str]:
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+class LexicalIndex:
+    """BM25 over the passages; built in milliseconds, so it is not persisted."""
+
+    def __init__(self, passages: Sequence[Passage], documents: Sequence[str], tokenizer: Tokenizer):
+        import bm25s
+
+        self.passages = list(passages)
+        self.tokenizer = tokenizer
+        self.bm25 = bm25s.BM25()
+        self.bm25.index([tokenizer(document) for document in documents], show_progress=False)
+
+    def scores(self, question: str) -> "np.ndarray":
+        """BM25 score of every passage for the question, in passage order."""
+        import numpy as np
+
+        tokens = [token for token in self.tokenizer(question) if token in self.bm25.vocab_dict]
+        if not tokens:
+            return np.zeros(len(self.passages), dtype=np.float32)
+        return self.bm25.get_scores(tokens).astype(np.float32)

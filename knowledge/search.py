@@ -1,0 +1,162 @@
+"""Questions in, article passages out: ranked hits, a confident answer or None.
+
+    searcher = Searcher.load()            # loads the model; index from disk
+    searcher.search("shin pain after runs", k=3)   -> [Hit(passage, score), ...]
+    searcher.answer("best diet for weight loss")   -> None (not in the article)
+    citation(hit.passage)                 -> the contract's citation dict
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from knowledge.article import Passage
+from knowledge.index import INDEX_DIR, DenseIndex, Encoder, load_encoder, load_or_build, passage_document
+from knowledge.settings import RANKING_METHODS, Settings, load_settings
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from knowledge.lexical import LexicalIndex
+
+
+@dataclass(frozen=True)
+class Hit:
+    passage: Passage
+    # dense: cosine similarity; lexical: BM25 score; fused: reciprocal-rank score
+    score: float
+
+
+@dataclass(frozen=True)
+class Answer:
+    hits: tuple[Hit, ...]  # the passages to cite, best first
+    score: float  # confidence: cosine similarity of the question to the best passage
+
+    def citations(self) -> list[dict]:
+        return [citation(hit.passage) for hit in self.hits]
+
+    def payload(self) -> dict:
+        """The contract's `custom` payload for an answer from the article."""
+        return {"answer": {"citations": self.citations(), "score": round(self.score, 4)}}
+
+
+def citation(passage: Passage) -> dict:
+    """A passage as the contract's citation: section, quote and cited references."""
+    return {
+        "section": passage.section,
+        "quote": passage.text,
+        "references": [{"label": ref.label, "url": ref.url} for ref in passage.references],
+    }
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Every passage's scores for one question, in passage order."""
+
+    dense: "np.ndarray"
+    lexical: "np.ndarray | None"
+
+
+class Searcher:
+    def __init__(self, index: DenseIndex, encoder: Encoder, settings: Settings):
+        self.index = index
+        self.encoder = encoder
+        self.settings = settings
+        self._lexical: LexicalIndex | None = None
+
+    @classmethod
+    def load(cls, index_dir: Path = INDEX_DIR, encoder: Encoder | None = None, settings: Settings | None = None) -> "Searcher":
+        """Load the model (unless given) and the index, building it if missing or stale."""
+        settings = settings or load_settings()
+        encoder = encoder or load_encoder(settings.model_package)
+        index = load_or_build(index_dir, encoder=encoder, settings=settings)
+        return cls(index, encoder, settings)
+
+    @property
+    def passages(self) -> list[Passage]:
+        return self.index.passages
+
+    @property
+    def lexical(self) -> "LexicalIndex":
+        # Built on first use: the dense-only path never pays for importing bm25s.
+        if self._lexical is None:
+            from knowledge.lexical import LexicalIndex, load_tokenizer
+
+            documents = [passage_document(p, ("section", "text")) for p in self.passages]
+            self._lexical = LexicalIndex(self.passages, documents, load_tokenizer())
+        return self._lexical
+
+    # --- ranking --------------------------------------------------------------
+
+    def scores(self, question: str, method: str | None = None) -> Scores:
+        method = method or self.settings.method
+        dense = self.index.scores(self.embed(question))
+        lexical = self.lexical.scores(question) if method in ("lexical", "fused") else None
+        return Scores(dense=dense, lexical=lexical)
+
+    def embed(self, question: str) -> "np.ndarray":
+        import numpy as np
+
+        vector = self.encoder.encode([question], normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
+        return np.asarray(vector, dtype=np.float32)[0]
+
+    def rank(self, scores: Scores, method: str | None = None) -> list[Hit]:
+        """All passages, best first, by the given method's score."""
+        import numpy as np
+
+        method = method or self.settings.method
+        if method not in RANKING_METHODS:
+            raise ValueError(f"unknown ranking method {method!r}")
+        if method == "dense":
+            ranking_scores = scores.dense
+        elif method == "lexical":
+            ranking_scores = scores.lexical
+        else:
+            ranking_scores = reciprocal_rank_fusion([scores.dense, scores.lexical], self.settings.rrf_k)
+        # Stable sort, ties broken by article order, so results are reproducible.
+        order = np.argsort(-ranking_scores, kind="stable")
+        return [Hit(self.passages[i], float(ranking_scores[i])) for i in order]
+
+    def search(self, question: str, k: int = 3, method: str | None = None) -> list[Hit]:
+        if k < 1:
+            raise ValueError("k must be at least 1")
+        if not question.strip():
+            return []
+        return self.rank(self.scores(question, method), method)[:k]
+
+    # --- answering ------------------------------------------------------------
+
+    def answer(self, question: str) -> Answer | None:
+        """The best passages if the article answers the question confidently, else None."""
+        if not question.strip():
+            return None
+        scores = self.scores(question)
+        confidence = float(scores.dense.max())
+        if confidence < self.settings.threshold:
+            return None
+        return Answer(hits=tuple(self._cited_hits(scores, confidence)), score=confidence)
+
+    def _cited_hits(self, scores: Scores, confidence: float) -> list[Hit]:
+        """The best hit, plus runners-up nearly as close to the question (by cosine)."""
+        ranked = self.rank(scores)
+        position = {passage.id: i for i, passage in enumerate(self.passages)}
+        cited = [ranked[0]]
+        for hit in ranked[1 : self.settings.max_citations]:
+            similarity = float(scores.dense[position[hit.passage.id]])
+            if similarity >= max(self.settings.threshold, confidence - self.settings.citation_margin):
+                cited.append(hit)
+        return cited
+
+
+def reciprocal_rank_fusion(score_lists: list["np.ndarray"], k: int = 60) -> "np.ndarray":
+    """Sum of 1 / (k + rank) over rankers; rank 1 is best. Scales of the scores do not matter."""
+    import numpy as np
+
+    fused = np.zeros_like(score_lists[0], dtype=np.float64)
+    for scores in score_lists:
+        ranks = np.empty(len(scores), dtype=np.int64)
+        ranks[np.argsort(-scores, kind="stable")] = np.arange(1, len(scores) + 1)
+        fused += 1.0 / (k + ranks)
+    return fused.astype(np.float32)

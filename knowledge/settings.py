@@ -1,0 +1,64 @@
+"""Search settings from settings.yml, in one typed place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+SETTINGS_FILE = Path(__file__).parent / "settings.yml"
+RANKING_METHODS = ("dense", "lexical", "fused")
+EMBEDDING_FIELDS = ("section", "context", "text")
+
+
+@dataclass(frozen=True)
+class Settings:
+    chunking_version: int
+    table_mode: str
+    model_package: str
+    embedding_fields: tuple[str, ...]
+    sentence_views: bool
+    batch_size: int
+    method: str
+    rrf_k: int
+    threshold: float
+    max_citations: int
+    citation_margin: float
+
+    def index_identity(self) -> dict:
+        """What the built index depends on besides the article and the model."""
+        return {
+            "chunking_version": self.chunking_version,
+            "table_mode": self.table_mode,
+            "embedding_fields": list(self.embedding_fields),
+            "sentence_views": self.sentence_views,
+        }
+
+
+def load_settings(path: Path = SETTINGS_FILE) -> Settings:
+    with open(path, encoding="utf-8") as handle:
+        raw = yaml.safe_load(handle)
+    settings = Settings(
+        chunking_version=int(raw["chunking"]["version"]),
+        table_mode=raw["chunking"]["table"],
+        model_package=raw["embedding"]["package"],
+        embedding_fields=tuple(raw["embedding"]["fields"]),
+        sentence_views=bool(raw["embedding"]["sentence_views"]),
+        batch_size=int(raw["embedding"]["batch_size"]),
+        method=raw["ranking"]["method"],
+        rrf_k=int(raw["ranking"]["rrf_k"]),
+        threshold=float(raw["answer"]["threshold"]),
+        max_citations=int(raw["answer"]["max_citations"]),
+        citation_margin=float(raw["answer"]["citation_margin"]),
+    )
+    _check(settings)
+    return settings
+
+
+def _check(settings: Settings) -> None:
+    if settings.method not in RANKING_METHODS:
+        raise ValueError(f"ranking.method must be one of {RANKING_METHODS}, not {settings.method!r}")
+    unknown = set(settings.embedding_fields) - set(EMBEDDING_FIELDS)
+    if unknown or "text" not in settings.embedding_fields:
+        raise ValueError(f"embedding.fields must include text and only {EMBEDDING_FIELDS}")
