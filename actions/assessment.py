@@ -1,6 +1,7 @@
 """The assessment form: slot extraction, validation and the questions."""
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker, ValidationAction
@@ -62,20 +63,33 @@ class ValidateAssessmentForm(FormValidationAction):
     async def extract_duration(self, dispatcher, tracker, domain):
         return _unsure_or_nothing("duration", tracker)
 
+    async def run(self, dispatcher, tracker, domain) -> List[EventType]:
+        events = await super().run(dispatcher, tracker, domain)
+        if _answered_none_of_these(tracker):
+            events.append(SlotSet("signs", _with_checklist_denied(tracker.get_slot("signs") or {})))
+        return events
+
     async def extract_warning_signs(self, dispatcher, tracker, domain):
         if tracker.get_slot("requested_slot") != "warning_signs":
             return {}
         answer = latest_answer(tracker)
-        signs = tracker.get_slot("signs") or {}
         if answer == "none":
-            denied = {s: False for s in checklist_signs() if s not in signs}
-            return {"warning_signs": "done", "signs": {**signs, **denied}}
+            return {"warning_signs": "done"}
         if answer == "unsure":
             return {"warning_signs": UNKNOWN}
         if signs_in_latest_message(tracker):
             level = assess(facts_from_tracker(tracker)).level
             return {"warning_signs": "done" if level in LEVELS_THAT_END_CHECKLIST else None}
         return {"warning_signs": None}
+
+
+def _answered_none_of_these(tracker: Tracker) -> bool:
+    return tracker.get_slot("requested_slot") == "warning_signs" and latest_answer(tracker) == "none"
+
+
+def _with_checklist_denied(signs: Dict[str, bool]) -> Dict[str, bool]:
+    """'None of these' denies every checklist sign not already answered; other signs stay unknown."""
+    return {**{sign: False for sign in checklist_signs()}, **signs}
 
 
 def _unsure_or_nothing(slot: str, tracker: Tracker) -> Dict[Text, Any]:
@@ -109,10 +123,13 @@ class ActionStartAssessment(Action):
         return events
 
 
-class AskQuestion(Action):
+class AskQuestion(Action, ABC):
     """Asks for one slot; before that, ends the form if the facts so far are an emergency."""
 
-    slot = ""
+    @property
+    @abstractmethod
+    def slot(self) -> str:
+        """The slot this action asks for (abstract, so rasa_sdk registers only the subclasses)."""
 
     def name(self) -> Text:
         return f"action_ask_{self.slot}"

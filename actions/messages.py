@@ -52,7 +52,7 @@ def checklist_buttons(signs_known: dict[str, bool]) -> list[dict]:
     buttons = [
         {"title": item["title"], "payload": _sign_payload(item)}
         for item in spec["checklist"]
-        if not any(sign in signs_known for sign in item["signs"])
+        if not all(sign in signs_known for sign in item["signs"])
     ]
     return buttons + [spec["none_button"]]
 

@@ -52,8 +52,7 @@ def quiet_environment(settings: Settings) -> dict[str, str]:
         PYTHONWARNINGS="ignore",
         SQLALCHEMY_SILENCE_UBER_WARNING="1",
         SANIC_HOST=settings.host,
-        ACTION_HOST=settings.host,
-        ACTION_PORT=str(settings.action_port),
+        ACTION_ENDPOINT_URL=f"{settings.action_url}/webhook",
         TRACKER_DB=str(settings.tracker_db),
         PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])),
     )

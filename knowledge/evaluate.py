@@ -59,6 +59,8 @@ class MethodReport:
     cv_out_of_scope_declined: float | None = None
     misses: list[str] = field(default_factory=list)  # in-scope questions not found at rank 1
     wrongly_answered: list[str] = field(default_factory=list)  # out-of-scope questions answered
+    in_confidences: list[float] = field(default_factory=list)
+    out_confidences: list[float] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -78,19 +80,30 @@ def gold_rank(sections: Sequence[str], gold: Sequence[str]) -> int | None:
     return None
 
 
-def observe(searcher, dev: DevSet, methods: Sequence[str] = RANKING_METHODS) -> dict[str, tuple[list[Observation], list[Observation]]]:
-    """Rank every dev question once per method; embedding happens once per question."""
-    result = {method: ([], []) for method in methods}
+@dataclass(frozen=True)
+class ScoredQuestion:
+    text: str
+    gold: tuple[str, ...] | None  # None: out of scope
+    scores: object  # knowledge.search.Scores, dense and lexical
+
+
+def score_dev_set(searcher, dev: DevSet) -> list[ScoredQuestion]:
+    """Embed and score every dev question once; every method ranks from these."""
     questions = [(q.text, q.gold) for q in dev.in_scope] + [(q, None) for q in dev.out_of_scope]
-    for text, gold in questions:
-        scores = searcher.scores(text, method="fused")
-        for method in methods:
-            ranked = searcher.rank(scores, method)
-            sections = [hit.passage.section for hit in ranked]
-            confidence = float(scores.lexical.max() if method == "lexical" else scores.dense.max())
-            observation = Observation(text, gold_rank(sections, gold) if gold else None, sections[0], confidence)
-            result[method][0 if gold else 1].append(observation)
-    return result
+    return [ScoredQuestion(text, gold, searcher.scores(text, method="fused")) for text, gold in questions]
+
+
+def observe(searcher, scored: list[ScoredQuestion], method: str) -> tuple[list[Observation], list[Observation]]:
+    """(in-scope, out-of-scope) observations of one ranking method."""
+    in_scope, out_of_scope = [], []
+    for question in scored:
+        ranked = searcher.rank(question.scores, method)
+        sections = [hit.passage.section for hit in ranked]
+        confidence = float(searcher.confidence_scores(question.scores, method).max())
+        rank = gold_rank(sections, question.gold) if question.gold else None
+        observation = Observation(question.text, rank, sections[0], confidence)
+        (in_scope if question.gold else out_of_scope).append(observation)
+    return in_scope, out_of_scope
 
 
 def choose_threshold(in_scope: Sequence[float], out_of_scope: Sequence[float], min_answered: float = MIN_ANSWERED) -> float:
@@ -140,18 +153,48 @@ def summarise(method: str, in_obs: list[Observation], out_obs: list[Observation]
         cv_out_of_scope_declined=cv_declined,
         misses=[f"{o.question} -> rank {o.gold_rank} (top: {o.top_section})" for o in in_obs if o.gold_rank != 1],
         wrongly_answered=[f"{o.question} ({o.confidence:.3f})" for o in out_obs if o.confidence >= threshold],
+        in_confidences=in_conf,
+        out_confidences=out_conf,
     )
 
 
-def evaluate(searcher, dev: DevSet | None = None) -> list[MethodReport]:
-    """One report per ranking method (dev-chosen thresholds), then the configured method."""
+def evaluate(searcher, dev: DevSet | None = None) -> "Evaluation":
+    """One report per ranking method (dev-chosen thresholds), then the configured
+    method with its configured threshold, plus a sweep of the fusion weight."""
     dev = dev or load_dev_set()
-    observations = observe(searcher, dev)
-    reports = [summarise(method, *observations[method]) for method in RANKING_METHODS]
+    scored = score_dev_set(searcher, dev)
+    reports = [summarise(method, *observe(searcher, scored, method)) for method in RANKING_METHODS]
     chosen = searcher.settings.method
-    configured = summarise(chosen, *observations[chosen], threshold=searcher.settings.threshold)
+    configured = summarise(chosen, *observe(searcher, scored, chosen), threshold=searcher.settings.threshold)
     configured.method = f"chosen: {chosen} (settings.yml)"
-    return reports + [configured]
+    return Evaluation(dev=dev, reports=reports + [configured], weight_sweep=sweep_weights(searcher, scored))
+
+
+@dataclass
+class Evaluation:
+    dev: DevSet
+    reports: list[MethodReport]
+    weight_sweep: list[MethodReport]
+
+
+SWEEP_WEIGHTS = (0.0, 0.02, 0.03, 0.04, 0.05, 0.06, 0.08, 0.1)
+
+
+def sweep_weights(searcher, scored: list[ScoredQuestion]) -> list[MethodReport]:
+    """The fused method at other lexical weights: is the chosen one on a plateau or a spike?"""
+    from dataclasses import replace
+
+    original = searcher.settings
+    reports = []
+    try:
+        for weight in SWEEP_WEIGHTS:
+            searcher.settings = replace(original, lexical_weight=weight)
+            report = summarise("fused", *observe(searcher, scored, "fused"))
+            report.method = f"fused w={weight}"
+            reports.append(report)
+    finally:
+        searcher.settings = original
+    return reports
 
 
 def _share(values: Sequence, predicate: Callable) -> float:
@@ -161,7 +204,8 @@ def _share(values: Sequence, predicate: Callable) -> float:
 # --- report -----------------------------------------------------------------------
 
 
-def render(reports: list[MethodReport], dev: DevSet) -> str:
+def render(evaluation: "Evaluation") -> str:
+    reports, dev = evaluation.reports, evaluation.dev
     rows = [
         ("Recall@1", lambda r: f"{r.recall_at_1:.3f}"),
         ("Recall@3", lambda r: f"{r.recall_at_3:.3f}"),
@@ -178,22 +222,46 @@ def render(reports: list[MethodReport], dev: DevSet) -> str:
         f"Dev set: {len(dev.in_scope)} in-scope and {len(dev.out_of_scope)} out-of-scope questions "
         "(tests/dev/questions.yml). Produced by `python -m knowledge eval`.",
         "",
-        "Thresholds: dense and fused decide on the best passage's cosine similarity, lexical on its "
-        f"BM25 score. Each column's threshold declines as many out-of-scope questions as possible "
+        "Thresholds apply to the best passage's score: cosine similarity for dense and rrf, BM25 for "
+        "lexical, cosine + w * BM25 for fused. Each column's threshold declines as many out-of-scope "
+        f"questions as possible "
         f"while answering at least {MIN_ANSWERED:.0%} of in-scope ones; the last column uses the "
         "threshold in knowledge/settings.yml. The CV rows choose the threshold on 4/5 of the questions "
         "and judge the other 1/5, an estimate of how the threshold does on unseen questions.",
         "",
-        "| metric | " + " | ".join(r.method for r in reports) + " |",
-        "|---|" + "---|" * len(reports),
     ]
-    lines += [f"| {name} | " + " | ".join(fmt(r) for r in reports) + " |" for name, fmt in rows]
+    lines += _table(reports, rows)
+    lines += [
+        "",
+        "## Fusion weight sweep",
+        "",
+        "fused = cosine + w * BM25; w = 0 is dense alone. Each column's threshold chosen by the same rule.",
+        "",
+    ]
+    lines += _table(evaluation.weight_sweep, rows)
     chosen = reports[-1]
+    lines += ["", f"## Threshold trade-off ({chosen.method})", "", "| threshold | in-scope answered | out-of-scope declined |", "|---|---|---|"]
+    for threshold in _tradeoff_points(chosen):
+        answered = _share(chosen.in_confidences, lambda c: c >= threshold)
+        declined = _share(chosen.out_confidences, lambda c: c < threshold)
+        lines.append(f"| {threshold:.3f} | {answered:.1%} | {declined:.1%} |")
     lines += ["", f"## Not at rank 1 ({chosen.method})", ""]
     lines += [f"- {miss}" for miss in chosen.misses] or ["- none"]
     lines += ["", f"## Out-of-scope questions answered ({chosen.method})", ""]
     lines += [f"- {item}" for item in chosen.wrongly_answered] or ["- none"]
     return "\n".join(lines) + "\n"
+
+
+def _tradeoff_points(report: MethodReport) -> list[float]:
+    """Thresholds that answer 100%, 97.5%, 95%, 90% and 85% of in-scope questions."""
+    ordered = sorted(report.in_confidences)
+    points = {ordered[int(len(ordered) * (1 - share))] for share in (1.0, 0.975, 0.95, 0.9, 0.85)}
+    return sorted(points | {report.threshold})
+
+
+def _table(reports: list[MethodReport], rows) -> list[str]:
+    lines = ["| metric | " + " | ".join(r.method for r in reports) + " |", "|---|" + "---|" * len(reports)]
+    return lines + [f"| {name} | " + " | ".join(fmt(r) for r in reports) + " |" for name, fmt in rows]
 
 
 def write_report(text: str, path: Path = REPORT) -> Path:

@@ -59,13 +59,18 @@ class DenseIndex:
 # --- the model ---------------------------------------------------------------
 
 
-def load_encoder(package: str | None = None) -> Encoder:
+def load_encoder(settings: Settings | None = None) -> Encoder:
     """The sentence embedding model, from an installed package; never the network."""
+    settings = settings or load_settings()
     os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ["TRANSFORMERS_OFFLINE"] = "1"
+    import torch
     from sentence_transformers import SentenceTransformer
 
-    model_package = importlib.import_module(package or load_settings().model_package)
+    if settings.torch_threads > 0:
+        # Process-wide, on purpose: see embedding.torch_threads in settings.yml.
+        torch.set_num_threads(settings.torch_threads)
+    model_package = importlib.import_module(settings.model_package)
     return SentenceTransformer(str(model_package.get_model_path()), device="cpu")
 
 
@@ -219,5 +224,5 @@ def load_or_build(
     index = load_index(article, settings, index_dir, meta_path)
     if index is not None:
         return index
-    encoder = encoder or load_encoder(settings.model_package)
+    encoder = encoder or load_encoder(settings)
     return build_index(article, encoder, settings, index_dir, progress=progress, meta_path=meta_path)

@@ -34,9 +34,11 @@ class Tokenizer:
     def __call__(self, text: str) -> list[str]:
         tokens = []
         for word in WORD.findall(text.lower().replace("\u2019", "'")):
-            word = self._lemma(word)
-            if word not in self.stopwords:
-                tokens.append(word)
+            if word in self.stopwords:
+                continue  # before lemmatising: the lookup table turns "does" into "doe"
+            lemma = self._lemma(word)
+            if lemma not in self.stopwords:
+                tokens.append(lemma)
         return tokens
 
     def _lemma(self, word: str) -> str:

@@ -25,14 +25,15 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Hit:
     passage: Passage
-    # dense: cosine similarity; lexical: BM25 score; fused: reciprocal-rank score
+    # dense: cosine similarity; lexical: BM25; fused: cosine + weight * BM25;
+    # rrf: reciprocal-rank score
     score: float
 
 
 @dataclass(frozen=True)
 class Answer:
     hits: tuple[Hit, ...]  # the passages to cite, best first
-    score: float  # confidence: cosine similarity of the question to the best passage
+    score: float  # confidence: the best passage's score that the threshold was applied to
 
     def citations(self) -> list[dict]:
         return [citation(hit.passage) for hit in self.hits]
@@ -70,9 +71,12 @@ class Searcher:
     def load(cls, index_dir: Path = INDEX_DIR, encoder: Encoder | None = None, settings: Settings | None = None) -> "Searcher":
         """Load the model (unless given) and the index, building it if missing or stale."""
         settings = settings or load_settings()
-        encoder = encoder or load_encoder(settings.model_package)
+        encoder = encoder or load_encoder(settings)
         index = load_or_build(index_dir, encoder=encoder, settings=settings)
-        return cls(index, encoder, settings)
+        searcher = cls(index, encoder, settings)
+        if settings.method != "dense":
+            searcher.lexical  # build now, so the first question is not the slow one
+        return searcher
 
     @property
     def passages(self) -> list[Passage]:
@@ -84,7 +88,7 @@ class Searcher:
         if self._lexical is None:
             from knowledge.lexical import LexicalIndex, load_tokenizer
 
-            documents = [passage_document(p, ("section", "text")) for p in self.passages]
+            documents = [passage_document(p, self.settings.lexical_fields) for p in self.passages]
             self._lexical = LexicalIndex(self.passages, documents, load_tokenizer())
         return self._lexical
 
@@ -93,7 +97,7 @@ class Searcher:
     def scores(self, question: str, method: str | None = None) -> Scores:
         method = method or self.settings.method
         dense = self.index.scores(self.embed(question))
-        lexical = self.lexical.scores(question) if method in ("lexical", "fused") else None
+        lexical = self.lexical.scores(question) if method != "dense" else None
         return Scores(dense=dense, lexical=lexical)
 
     def embed(self, question: str) -> "np.ndarray":
@@ -102,22 +106,33 @@ class Searcher:
         vector = self.encoder.encode([question], normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
         return np.asarray(vector, dtype=np.float32)[0]
 
+    def ranking_scores(self, scores: Scores, method: str | None = None) -> "np.ndarray":
+        """Each passage's score under a ranking method, in passage order."""
+        method = method or self.settings.method
+        if method == "dense":
+            return scores.dense
+        if method == "lexical":
+            return scores.lexical
+        if method == "fused":
+            return scores.dense + self.settings.lexical_weight * scores.lexical
+        if method == "rrf":
+            return reciprocal_rank_fusion([scores.dense, scores.lexical], self.settings.rrf_k)
+        raise ValueError(f"unknown ranking method {method!r}, expected one of {RANKING_METHODS}")
+
+    def confidence_scores(self, scores: Scores, method: str | None = None) -> "np.ndarray":
+        """The scores the answer threshold applies to. Reciprocal-rank scores only
+        say which passage is first, not how close it is, so rrf falls back to cosine."""
+        method = method or self.settings.method
+        return scores.dense if method == "rrf" else self.ranking_scores(scores, method)
+
     def rank(self, scores: Scores, method: str | None = None) -> list[Hit]:
         """All passages, best first, by the given method's score."""
         import numpy as np
 
-        method = method or self.settings.method
-        if method not in RANKING_METHODS:
-            raise ValueError(f"unknown ranking method {method!r}")
-        if method == "dense":
-            ranking_scores = scores.dense
-        elif method == "lexical":
-            ranking_scores = scores.lexical
-        else:
-            ranking_scores = reciprocal_rank_fusion([scores.dense, scores.lexical], self.settings.rrf_k)
+        ranking = self.ranking_scores(scores, method)
         # Stable sort, ties broken by article order, so results are reproducible.
-        order = np.argsort(-ranking_scores, kind="stable")
-        return [Hit(self.passages[i], float(ranking_scores[i])) for i in order]
+        order = np.argsort(-ranking, kind="stable")
+        return [Hit(self.passages[i], float(ranking[i])) for i in order]
 
     def search(self, question: str, k: int = 3, method: str | None = None) -> list[Hit]:
         if k < 1:
@@ -133,19 +148,19 @@ class Searcher:
         if not question.strip():
             return None
         scores = self.scores(question)
-        confidence = float(scores.dense.max())
-        if confidence < self.settings.threshold:
+        confidence = self.confidence_scores(scores)
+        if float(confidence.max()) < self.settings.threshold:
             return None
-        return Answer(hits=tuple(self._cited_hits(scores, confidence)), score=confidence)
+        return Answer(hits=tuple(self._cited_hits(scores, confidence)), score=float(confidence.max()))
 
-    def _cited_hits(self, scores: Scores, confidence: float) -> list[Hit]:
-        """The best hit, plus runners-up nearly as close to the question (by cosine)."""
+    def _cited_hits(self, scores: Scores, confidence: "np.ndarray") -> list[Hit]:
+        """The best hit, plus runners-up nearly as confident as it."""
         ranked = self.rank(scores)
         position = {passage.id: i for i, passage in enumerate(self.passages)}
+        floor = max(self.settings.threshold, float(confidence.max()) - self.settings.citation_margin)
         cited = [ranked[0]]
         for hit in ranked[1 : self.settings.max_citations]:
-            similarity = float(scores.dense[position[hit.passage.id]])
-            if similarity >= max(self.settings.threshold, confidence - self.settings.citation_margin):
+            if confidence[position[hit.passage.id]] >= floor:
                 cited.append(hit)
         return cited
 

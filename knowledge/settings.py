@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 SETTINGS_FILE = Path(__file__).parent / "settings.yml"
-RANKING_METHODS = ("dense", "lexical", "fused")
+RANKING_METHODS = ("dense", "lexical", "rrf", "fused")
 EMBEDDING_FIELDS = ("section", "context", "text")
 
 
@@ -20,7 +20,10 @@ class Settings:
     embedding_fields: tuple[str, ...]
     sentence_views: bool
     batch_size: int
+    torch_threads: int
     method: str
+    lexical_fields: tuple[str, ...]
+    lexical_weight: float
     rrf_k: int
     threshold: float
     max_citations: int
@@ -46,7 +49,10 @@ def load_settings(path: Path = SETTINGS_FILE) -> Settings:
         embedding_fields=tuple(raw["embedding"]["fields"]),
         sentence_views=bool(raw["embedding"]["sentence_views"]),
         batch_size=int(raw["embedding"]["batch_size"]),
+        torch_threads=int(raw["embedding"]["torch_threads"]),
         method=raw["ranking"]["method"],
+        lexical_fields=tuple(raw["ranking"]["lexical_fields"]),
+        lexical_weight=float(raw["ranking"]["lexical_weight"]),
         rrf_k=int(raw["ranking"]["rrf_k"]),
         threshold=float(raw["answer"]["threshold"]),
         max_citations=int(raw["answer"]["max_citations"]),
@@ -59,6 +65,6 @@ def load_settings(path: Path = SETTINGS_FILE) -> Settings:
 def _check(settings: Settings) -> None:
     if settings.method not in RANKING_METHODS:
         raise ValueError(f"ranking.method must be one of {RANKING_METHODS}, not {settings.method!r}")
-    unknown = set(settings.embedding_fields) - set(EMBEDDING_FIELDS)
-    if unknown or "text" not in settings.embedding_fields:
-        raise ValueError(f"embedding.fields must include text and only {EMBEDDING_FIELDS}")
+    for fields in (settings.embedding_fields, settings.lexical_fields):
+        if set(fields) - set(EMBEDDING_FIELDS) or "text" not in fields:
+            raise ValueError(f"passage fields must include text and only {EMBEDDING_FIELDS}, not {fields}")

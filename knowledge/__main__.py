@@ -1,0 +1,96 @@
+"""python -m knowledge ask "question" | build | eval | bench"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+# The model is on disk; nothing may be fetched, and TensorFlow is not needed here.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("USE_TF", "0")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m knowledge", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    ask = commands.add_parser("ask", help="rank the article's passages for a question")
+    ask.add_argument("question")
+    ask.add_argument("-k", type=int, default=3, help="how many passages to show")
+    commands.add_parser("build", help="rebuild the index (knowledge/index/)")
+    commands.add_parser("eval", help="retrieval quality on the dev set; writes reports/retrieval.md")
+    commands.add_parser("bench", help="search latency, index build and load times")
+    args = parser.parse_args(argv)
+    _quiet_libraries()
+    return {"ask": _ask, "build": _build, "eval": _eval, "bench": _bench}[args.command](args)
+
+
+def _ask(args) -> int:
+    from knowledge.search import Searcher
+
+    searcher = Searcher.load()
+    answer = searcher.answer(args.question)
+    threshold = searcher.settings.threshold
+    if answer is None:
+        print(f"no confident answer (best score below threshold {threshold:.3f}); closest passages:")
+    else:
+        print(f"answer (confidence {answer.score:.3f} >= threshold {threshold:.3f}):")
+    for rank, hit in enumerate(searcher.search(args.question, k=args.k), start=1):
+        refs = ", ".join(ref.label for ref in hit.passage.references)
+        print(f"\n{rank}. [{hit.score:.3f}] {hit.passage.section}  ({hit.passage.id})")
+        print(f"   {hit.passage.text}")
+        if refs:
+            print(f"   references: {refs}")
+    return 0
+
+
+def _build(args) -> int:
+    import time
+
+    from knowledge.article import load_article
+    from knowledge.index import INDEX_DIR, build_index, load_encoder
+    from knowledge.settings import load_settings
+
+    settings = load_settings()
+    encoder = load_encoder(settings)
+    start = time.perf_counter()
+    index = build_index(load_article(table_mode=settings.table_mode), encoder, settings, INDEX_DIR, progress=True)
+    print(
+        f"built {INDEX_DIR}: {len(index.passages)} passages, {index.faiss_index.ntotal} vectors, "
+        f"{time.perf_counter() - start:.1f} s, fingerprint {index.manifest['fingerprint'][:12]}"
+    )
+    return 0
+
+
+def _eval(args) -> int:
+    from knowledge.evaluate import evaluate, render, write_report
+    from knowledge.search import Searcher
+
+    text = render(evaluate(Searcher.load()))
+    print(text)
+    print(f"written to {write_report(text)}")
+    return 0
+
+
+def _bench(args) -> int:
+    from knowledge.bench import run_bench
+
+    print(run_bench().render())
+    return 0
+
+
+def _quiet_libraries() -> None:
+    """Model-loading chatter is noise for a user of this command line."""
+    import logging
+    import warnings
+
+    warnings.filterwarnings("ignore")
+    for name in ("sentence_transformers", "transformers", "faiss", "bm25s"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,117 @@
+"""The search contract, on the real model and a real index built for the session."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.article import load_article
+from knowledge.search import Answer, Hit, citation
+
+HEADINGS = set(load_article().headings)
+
+
+def test_search_returns_k_hits_best_first(searcher):
+    hits = searcher.search("how often should I replace my running shoes", k=3)
+    assert len(hits) == 3
+    assert all(isinstance(hit, Hit) and isinstance(hit.score, float) for hit in hits)
+    assert [hit.score for hit in hits] == sorted((hit.score for hit in hits), reverse=True)
+    assert hits[0].passage.section == "3. Choose the Right Footwear"
+    assert "300 to 500 miles" in hits[0].passage.text
+
+
+@pytest.mark.parametrize("k", [1, 5, 10])
+def test_search_honours_k(searcher, k):
+    hits = searcher.search("sore calves after a long run", k=k)
+    assert len(hits) == k
+    assert len({hit.passage.id for hit in hits}) == k
+
+
+def test_search_rejects_k_below_one(searcher):
+    with pytest.raises(ValueError):
+        searcher.search("shin splints", k=0)
+
+
+def test_blank_question_finds_nothing(searcher):
+    assert searcher.search("   ") == []
+    assert searcher.answer("") is None
+
+
+def test_every_method_ranks_all_passages(searcher):
+    scores = searcher.scores("what is DOMS", method="fused")
+    for method in ("dense", "lexical", "rrf", "fused"):
+        ranked = searcher.rank(scores, method)
+        assert len(ranked) == len(searcher.passages)
+        assert [h.score for h in ranked] == sorted((h.score for h in ranked), reverse=True)
+    with pytest.raises(ValueError):
+        searcher.rank(scores, "telepathy")
+
+
+def test_citation_has_exactly_the_contract_shape(searcher):
+    passage = next(p for p in searcher.passages if p.text.startswith("Shin Splints"))
+    assert citation(passage) == {
+        "section": "Common Overuse Injuries Causing Leg Pain",
+        "quote": passage.text,
+        "references": [
+            {
+                "label": "Mayo Clinic, 2022",
+                "url": "https://www.mayoclinic.org/diseases-conditions/shin-splints/symptoms-causes/syc-20354105",
+            }
+        ],
+    }
+
+
+def test_citations_name_real_headings(searcher):
+    for hit in searcher.search("pain at rest and swelling in my calf", k=10):
+        cited = citation(hit.passage)
+        assert set(cited) == {"section", "quote", "references"}
+        assert cited["section"] in HEADINGS
+        assert all(set(ref) == {"label", "url"} for ref in cited["references"])
+
+
+@pytest.mark.parametrize(
+    "question, sections",
+    [
+        ("how often should I replace my running shoes", {"3. Choose the Right Footwear"}),
+        ("what causes shin splints", {"Why do my shins hurt after running?", "Common Overuse Injuries Causing Leg Pain"}),
+        ("how much should I increase my weekly mileage", {"5. Implement Smart Training Principles"}),
+        ("is it ok to run with sore legs", {"Is it okay to run with sore legs?"}),
+        ("how long does DOMS last after a run", {"Delayed Onset Muscle Soreness (DOMS) vs. Acute Soreness"}),
+    ],
+)
+def test_clear_in_scope_questions_are_answered(searcher, question, sections):
+    answer = searcher.answer(question)
+    assert isinstance(answer, Answer)
+    assert answer.score >= searcher.settings.threshold
+    assert answer.hits[0].passage.section in sections
+    assert 1 <= len(answer.hits) <= searcher.settings.max_citations
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "recipe for banana bread",
+        "what's the weather tomorrow",
+        "best diet for weight loss",
+        "how do I qualify for the Boston marathon",
+        "how do i get rid of a side stitch",
+    ],
+)
+def test_clear_out_of_scope_questions_are_declined(searcher, question):
+    assert searcher.answer(question) is None
+
+
+def test_answer_payload_matches_the_contract(searcher):
+    payload = searcher.answer("does foam rolling help sore legs").payload()
+    assert set(payload) == {"answer"}
+    assert set(payload["answer"]) == {"citations", "score"}
+    assert isinstance(payload["answer"]["score"], float)
+    assert payload["answer"]["citations"]
+    for cited in payload["answer"]["citations"]:
+        assert cited["section"] in HEADINGS
+        assert cited["quote"]
+
+
+def test_answer_scores_are_deterministic(searcher):
+    first = searcher.search("epsom salt bath", k=5)
+    second = searcher.search("epsom salt bath", k=5)
+    assert [(h.passage.id, round(h.score, 5)) for h in first] == [(h.passage.id, round(h.score, 5)) for h in second]
