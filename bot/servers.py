@@ -46,7 +46,7 @@ def _answers(url: str) -> bool:
 def running_bot(settings: Settings, log=None) -> Iterator[list[subprocess.Popen]]:
     """Both servers, ready; stopped (SIGTERM, then SIGKILL) when the block ends."""
     settings.tracker_db.parent.mkdir(parents=True, exist_ok=True)
-    env = quiet_environment(settings)
+    env = {**quiet_environment(settings), "ACTIONS_WARM_UP": "1"}
     processes = [
         subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT if log else None)
         for command in (action_server_command(settings), rasa_server_command(settings))

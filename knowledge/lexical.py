@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
@@ -66,11 +67,35 @@ def _read_lookup(path) -> dict[str, str]:
         return json.load(handle)
 
 
+def import_bm25s():
+    """bm25s without its optional jax backend.
+
+    On import, bm25s tries `import jax` only to choose a top-k routine; jax is
+    installed here (Rasa needs it) and importing it takes about 3 s, longer than
+    the whole start-up budget of the index. We score every passage with
+    `get_scores` and never use that top-k, so jax is hidden while bm25s is first
+    imported: a None in sys.modules makes `import jax` fail fast. The entry is
+    removed at once, so later `import jax` works as usual. If jax is already
+    loaded there is nothing to save and nothing is hidden.
+    """
+    if "bm25s" in sys.modules or "jax" in sys.modules:
+        import bm25s
+
+        return bm25s
+    sys.modules["jax"] = None  # type: ignore[assignment]
+    try:
+        import bm25s
+    finally:
+        if sys.modules.get("jax", "absent") is None:
+            del sys.modules["jax"]
+    return bm25s
+
+
 class LexicalIndex:
     """BM25 over the passages; built in milliseconds, so it is not persisted."""
 
     def __init__(self, passages: Sequence[Passage], documents: Sequence[str], tokenizer: Tokenizer):
-        import bm25s
+        bm25s = import_bm25s()
 
         self.passages = list(passages)
         self.tokenizer = tokenizer

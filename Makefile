@@ -1,0 +1,56 @@
+# One road in: every target calls the project's own CLI (python -m bot ...)
+# after making sure the virtual environment matches the lock.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+INSTALLED := $(VENV)/.installed
+# This machine keeps a CPU build of torch on disk; elsewhere PyPI's is used.
+FIND_LINKS := $(if $(wildcard /opt/wheels/torch-*.whl),--find-links /opt/wheels)
+
+.PHONY: help install run chat test check stories eval bench lock clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(INSTALLED): requirements/requirements.lock
+	@echo "Installing the pinned environment into $(VENV) (first time: about a minute)..."
+	@test -x $(PY) || python3 -m venv $(VENV)
+	@$(VENV)/bin/pip install --quiet --disable-pip-version-check uv==0.13.8
+	@$(UV) pip sync --python $(PY) $(FIND_LINKS) requirements/requirements.lock
+	@touch $(INSTALLED)
+
+install: $(INSTALLED)  ## create .venv from the lock (only when the lock changed)
+
+run: install  ## train if needed, build the article index if stale, start the bot
+	@$(PY) -m bot run
+
+chat: install  ## talk to the bot in this terminal (starts it if it is not running)
+	@$(PY) -m bot chat
+
+check: install  ## rasa data validate
+	@$(PY) -m bot check
+
+stories: install  ## Rasa test stories, failing on any prediction error
+	@$(PY) -m bot test-stories
+
+test: install  ## everything: data validation, test stories, unit, action and end-to-end tests
+	@$(PY) -m bot check
+	@$(PY) -m bot test-stories
+	@$(PY) -m pytest
+
+eval: install  ## quality report: triage vignettes over REST and article retrieval
+	@$(PY) -m bot eval
+
+bench: install  ## speed and memory figures, with the machine they came from
+	@$(PY) -m bot bench
+
+lock: install  ## regenerate requirements/requirements.lock from requirements.in
+	@$(UV) pip compile requirements/requirements.in --override requirements/overrides.txt \
+		$(FIND_LINKS) --python-version 3.11 --python-platform x86_64-unknown-linux-gnu \
+		--quiet -o requirements/requirements.lock
+	@# A local "+cpu" tag would stop the lock installing anywhere but here.
+	@sed -i 's/^torch==\([0-9.]*\)+cpu/torch==\1/' requirements/requirements.lock
+
+clean:  ## remove the environment, models, index and reports (keeps conversations)
+	rm -rf $(VENV) models knowledge/index reports results
