@@ -6,6 +6,7 @@ from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker, ValidationAction
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.interfaces import ActionExecutionRejection
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -25,6 +26,8 @@ FORM_SLOTS = (*FACT_SLOTS, "warning_signs")
 # Once the signs already point to urgent care or worse, further checklist
 # questions would only delay the advice.
 LEVELS_THAT_END_CHECKLIST = ("emergency", "urgent")
+# Intents that leave the form's questions to a rule of their own.
+INTERRUPTIONS = {"stop", "ask_question", "out_of_scope", "emergency"}
 
 
 class ValidateSlotMappings(ValidationAction):
@@ -64,6 +67,11 @@ class ValidateAssessmentForm(FormValidationAction):
         return _unsure_or_nothing("duration", tracker)
 
     async def run(self, dispatcher, tracker, domain) -> List[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent in INTERRUPTIONS and tracker.latest_action_name == "action_listen":
+            # Rejecting hands the turn to the rules for this intent (data/rules.yml);
+            # a form that never rejects would swallow "stop" and questions.
+            raise ActionExecutionRejection(self.name(), f"'{intent}' interrupts the assessment")
         events = await super().run(dispatcher, tracker, domain)
         if _answered_none_of_these(tracker):
             events.append(SlotSet("signs", _with_checklist_denied(tracker.get_slot("signs") or {})))
@@ -135,10 +143,10 @@ class AskQuestion(Action, ABC):
         return f"action_ask_{self.slot}"
 
     async def run(self, dispatcher, tracker, domain) -> List[EventType]:
-        result = assess(facts_from_tracker(tracker))
-        if result.level == "emergency":
-            dispatcher.utter_message(text=triage_text(result), json_message=result.to_payload())
-            return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("assessment_done", True)]
+        if assess(facts_from_tracker(tracker)).level == "emergency":
+            # End the form; the "assessment is complete" rule then runs
+            # action_triage, which sends the emergency result once.
+            return [ActiveLoop(None), SlotSet("requested_slot", None)]
         spec = questions()[self.slot]
         asked_again = last_question_asked(tracker) == self.slot
         dispatcher.utter_message(
@@ -161,6 +169,7 @@ class AskQuestion(Action, ABC):
         return spec["buttons"]
 
 
-# One ask action per form slot, named action_ask_<slot> as Rasa expects.
-for _slot in FORM_SLOTS:
-    type(f"Ask_{_slot}", (AskQuestion,), {"slot": _slot})
+# One ask action per form slot, named action_ask_<slot> as Rasa expects. Bound to a
+# module name: a class only Action.__subclasses__() knows (a weak reference) is
+# garbage-collected, and rasa_sdk would then not register it.
+ASK_ACTIONS = tuple(type(f"Ask_{_slot}", (AskQuestion,), {"slot": _slot, "__module__": __name__}) for _slot in FORM_SLOTS)

@@ -41,15 +41,21 @@ def signs_in_latest_message(tracker: Tracker) -> dict[str, bool]:
 
 
 def last_question_asked(tracker: Tracker) -> str | None:
-    """The slot the bot asked for before the runner's latest message, if any."""
+    """The slot the bot asked for just before the runner's latest message.
+
+    None when something else was said in between, or when the latest message
+    already got a reply (a question answered mid-form), so that the question
+    that follows is a plain re-ask, not "I didn't get that".
+    """
     seen_user = False
     for event in reversed(tracker.events):
-        if event.get("event") == "user":
+        kind = event.get("event")
+        if kind == "user":
             if seen_user:
                 return None
             seen_user = True
-        elif seen_user and event.get("event") == "bot":
-            custom = (event.get("data") or {}).get("custom") or {}
-            if "ask" in custom:
-                return custom["ask"]
+        elif kind == "bot":
+            if not seen_user:
+                return None
+            return ((event.get("data") or {}).get("custom") or {}).get("ask")
     return None

@@ -27,11 +27,9 @@ def prepare(settings) -> None:
 
 
 def _build_index_if_stale() -> None:
-    try:
-        from knowledge.index import load_or_build
-    except ImportError:
-        return
-    load_or_build()
+    from knowledge.index import load_or_build
+
+    load_or_build(progress=True)
 
 
 def cmd_run(args) -> int:
@@ -39,9 +37,9 @@ def cmd_run(args) -> int:
 
     settings = load_settings()
     prepare(settings)
-    print("Starting the action server and the Rasa server...", flush=True)
+    print(f"Starting the action server and the Rasa server (logs in {settings.log_dir})...", flush=True)
     with running_bot(settings) as processes:
-        print(f"\nReady. REST: POST {settings.rasa_url}/webhooks/rest/webhook", flush=True)
+        print(f"Ready. REST: POST {settings.rasa_url}/webhooks/rest/webhook", flush=True)
         print("Press Ctrl-C to stop.", flush=True)
         wait_for_signal(processes)
     return 0

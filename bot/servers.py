@@ -43,14 +43,21 @@ def _answers(url: str) -> bool:
 
 
 @contextmanager
-def running_bot(settings: Settings, log=None) -> Iterator[list[subprocess.Popen]]:
-    """Both servers, ready; stopped (SIGTERM, then SIGKILL) when the block ends."""
+def running_bot(settings: Settings) -> Iterator[list[subprocess.Popen]]:
+    """Both servers, ready; stopped (SIGTERM, then SIGKILL) when the block ends.
+
+    Their output goes to log files (settings.log_dir), not the terminal: the
+    runner-facing command prints only what a person needs.
+    """
     settings.tracker_db.parent.mkdir(parents=True, exist_ok=True)
+    settings.log_dir.mkdir(parents=True, exist_ok=True)
     env = {**quiet_environment(settings), "ACTIONS_WARM_UP": "1"}
-    processes = [
-        subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT if log else None)
-        for command in (action_server_command(settings), rasa_server_command(settings))
-    ]
+    servers = {"actions": action_server_command(settings), "rasa": rasa_server_command(settings)}
+    processes = []
+    for name, command in servers.items():
+        log = open(settings.log_dir / f"{name}.log", "ab")
+        processes.append(subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
+        log.close()  # the child keeps its own handle
     try:
         _wait_until_ready(settings, processes)
         yield processes
@@ -62,9 +69,9 @@ def _wait_until_ready(settings: Settings, processes: list[subprocess.Popen]) -> 
     deadline = time.monotonic() + READY_TIMEOUT_S
     while not is_ready(settings):
         if any(p.poll() is not None for p in processes):
-            raise RuntimeError("A server stopped while starting; its output above says why.")
+            raise RuntimeError(f"A server stopped while starting; see the logs in {settings.log_dir}.")
         if time.monotonic() > deadline:
-            raise RuntimeError(f"The bot was not ready after {READY_TIMEOUT_S} s.")
+            raise RuntimeError(f"The bot was not ready after {READY_TIMEOUT_S} s; see the logs in {settings.log_dir}.")
         time.sleep(0.5)
 
 

@@ -15,6 +15,7 @@ class Settings:
     action_port: int
     tracker_db: Path
     models_dir: Path
+    log_dir: Path
 
     @property
     def rasa_url(self) -> str:
@@ -32,6 +33,7 @@ def load_settings() -> Settings:
         action_port=int(os.environ.get("ACTION_PORT", "5055")),
         tracker_db=Path(os.environ.get("TRACKER_DB", ROOT / "var" / "conversations.db")),
         models_dir=Path(os.environ.get("MODELS_DIR", ROOT / "models")),
+        log_dir=Path(os.environ.get("LOG_DIR", ROOT / "var" / "log")),
     )
 
 

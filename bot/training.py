@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from bot.settings import ROOT, Settings, quiet_environment
@@ -12,6 +14,9 @@ MODEL_NAME = "assistant"
 # Everything `rasa train` reads. The FactExtractor is not trained, so its
 # lexicon can change without retraining.
 TRAINING_INPUTS = ("config.yml", "bot/domain.yml", "data")
+
+
+EPOCHS = re.compile(r"Epochs:\s+\d+%\|[^|]*\|\s*(\d+/\d+)")
 
 
 def model_path(settings: Settings) -> Path:
@@ -43,13 +48,30 @@ def train_if_needed(settings: Settings) -> None:
     if not needs_training(settings):
         print("Model is up to date.", flush=True)
         return
-    print("Training the Rasa model (about a minute on 2 cores)...", flush=True)
-    subprocess.run(
-        [sys.executable, "-m", "rasa", "train", "--config", "config.yml", "--domain", "bot/domain.yml",
-         "--data", "data", "--out", str(settings.models_dir), "--fixed-model-name", MODEL_NAME],
-        cwd=ROOT, env=quiet_environment(settings), check=True,
-    )
+    settings.log_dir.mkdir(parents=True, exist_ok=True)
+    log_path = settings.log_dir / "train.log"
+    print(f"Training the Rasa model (about 2 minutes on 2 cores; log: {log_path})", flush=True)
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "rasa", "train", "--config", "config.yml", "--domain", "bot/domain.yml",
+             "--data", "data", "--out", str(settings.models_dir), "--fixed-model-name", MODEL_NAME],
+            cwd=ROOT, env=quiet_environment(settings), stdout=log, stderr=subprocess.STDOUT,
+        )
+        _show_progress(process, log_path)
+    if process.returncode != 0:
+        sys.exit(f"Training failed; the end of {log_path} says why.")
     _stamp(settings).write_text(fingerprint())
+
+
+def _show_progress(process: subprocess.Popen, log_path: Path) -> None:
+    """One updating line: elapsed time and the latest epoch progress rasa logged."""
+    started = time.monotonic()
+    while process.poll() is None:
+        time.sleep(1)
+        epochs = EPOCHS.findall(log_path.read_bytes()[-4000:].decode("utf-8", "replace"))
+        where = f", DIET epochs {epochs[-1]}" if epochs else ""
+        print(f"\r  {time.monotonic() - started:5.0f} s{where}   ", end="", flush=True)
+    print(f"\r  done in {time.monotonic() - started:.0f} s" + " " * 30, flush=True)
 
 
 def _stamp(settings: Settings) -> Path:

@@ -47,8 +47,9 @@ class Bench:
                 f"machine: {m['cpu']}, {m['cores']} cores, Python {m['python']}, torch threads {m['torch_threads']}",
                 f"model load (not part of the targets): {self.model_load_s:.2f} s",
                 f"index build (embed {m['vectors']} vectors, write): {self.build_s:.2f} s   (target <= 30 s)",
-                f"index load, warm process: {self.load_warm_s * 1000:.1f} ms   (target <= 2 s)",
-                f"index load, fresh process incl. faiss/bm25s imports: {self.load_fresh_process_s:.2f} s   (target <= 2 s)",
+                f"index load, fresh process after the model, incl. faiss/bm25s imports: "
+                f"{self.load_fresh_process_s:.2f} s   (target <= 2 s)",
+                f"index load, libraries already imported: {self.load_warm_s * 1000:.0f} ms",
                 f"search with embedding, {self.searches} searches: p50 {self.search_p50_ms:.1f} ms, "
                 f"p95 {self.search_p95_ms:.1f} ms   (target p50 <= 15 ms)",
             ]
@@ -94,6 +95,7 @@ def run_bench() -> Bench:
         build_s = time.perf_counter() - start
 
     load_or_build(INDEX_DIR, encoder=encoder, settings=settings)  # make sure one is on disk
+    Searcher.load(encoder=encoder, settings=settings)  # imports done; what is left is reading
     start = time.perf_counter()
     searcher = Searcher.load(encoder=encoder, settings=settings)
     load_warm_s = time.perf_counter() - start

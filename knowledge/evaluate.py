@@ -99,7 +99,7 @@ def observe(searcher, scored: list[ScoredQuestion], method: str) -> tuple[list[O
     for question in scored:
         ranked = searcher.rank(question.scores, method)
         sections = [hit.passage.section for hit in ranked]
-        confidence = float(searcher.confidence_scores(question.scores, method).max())
+        confidence = searcher.confidence(question.scores, method)
         rank = gold_rank(sections, question.gold) if question.gold else None
         observation = Observation(question.text, rank, sections[0], confidence)
         (in_scope if question.gold else out_of_scope).append(observation)
@@ -178,19 +178,23 @@ class Evaluation:
 
 
 SWEEP_WEIGHTS = (0.0, 0.02, 0.03, 0.04, 0.05, 0.06, 0.08, 0.1)
+SWEEP_FLOORS = (0.0, 0.5, 1.0, 1.5)
 
 
 def sweep_weights(searcher, scored: list[ScoredQuestion]) -> list[MethodReport]:
-    """The fused method at other lexical weights: is the chosen one on a plateau or a spike?"""
+    """The fused method at other lexical weights and floors: is the chosen
+    setting on a plateau or a spike?"""
     from dataclasses import replace
 
     original = searcher.settings
+    variants = [(w, original.lexical_floor) for w in SWEEP_WEIGHTS]
+    variants += [(original.lexical_weight, f) for f in SWEEP_FLOORS if f != original.lexical_floor]
     reports = []
     try:
-        for weight in SWEEP_WEIGHTS:
-            searcher.settings = replace(original, lexical_weight=weight)
+        for weight, floor in variants:
+            searcher.settings = replace(original, lexical_weight=weight, lexical_floor=floor)
             report = summarise("fused", *observe(searcher, scored, "fused"))
-            report.method = f"fused w={weight}"
+            report.method = f"w={weight} floor={floor}"
             reports.append(report)
     finally:
         searcher.settings = original
@@ -223,8 +227,9 @@ def render(evaluation: "Evaluation") -> str:
         "(tests/dev/questions.yml). Produced by `python -m knowledge eval`.",
         "",
         "Thresholds apply to the best passage's score: cosine similarity for dense and rrf, BM25 for "
-        "lexical, cosine + w * BM25 for fused. Each column's threshold declines as many out-of-scope "
-        f"questions as possible "
+        "lexical, cosine + w * BM25 for fused; every method but dense also declines a question whose "
+        "best BM25 score is under the lexical floor in settings.yml. Each column's threshold declines "
+        f"as many out-of-scope questions as possible "
         f"while answering at least {MIN_ANSWERED:.0%} of in-scope ones; the last column uses the "
         "threshold in knowledge/settings.yml. The CV rows choose the threshold on 4/5 of the questions "
         "and judge the other 1/5, an estimate of how the threshold does on unseen questions.",
@@ -233,9 +238,10 @@ def render(evaluation: "Evaluation") -> str:
     lines += _table(reports, rows)
     lines += [
         "",
-        "## Fusion weight sweep",
+        "## Fusion weight and lexical floor sweep",
         "",
-        "fused = cosine + w * BM25; w = 0 is dense alone. Each column's threshold chosen by the same rule.",
+        "fused = cosine + w * BM25 (w = 0: cosine alone, as ranking); floor: the best BM25 score a question "
+        "needs before it can be answered at all. Each column's threshold chosen by the same rule.",
         "",
     ]
     lines += _table(evaluation.weight_sweep, rows)
@@ -256,7 +262,7 @@ def _tradeoff_points(report: MethodReport) -> list[float]:
     """Thresholds that answer 100%, 97.5%, 95%, 90% and 85% of in-scope questions."""
     ordered = sorted(report.in_confidences)
     points = {ordered[int(len(ordered) * (1 - share))] for share in (1.0, 0.975, 0.95, 0.9, 0.85)}
-    return sorted(points | {report.threshold})
+    return sorted({round(point, 3) for point in points | {report.threshold}})
 
 
 def _table(reports: list[MethodReport], rows) -> list[str]:

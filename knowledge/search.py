@@ -125,6 +125,16 @@ class Searcher:
         method = method or self.settings.method
         return scores.dense if method == "rrf" else self.ranking_scores(scores, method)
 
+    def confidence(self, scores: Scores, method: str | None = None) -> float:
+        """How sure the search is that the article answers: the best passage's
+        confidence score, or 0 when the question shares no telling word with the
+        article (its best BM25 score is under lexical_floor). The dense model
+        alone finds "should i run with a cold" close to the warm-up passages."""
+        method = method or self.settings.method
+        if method != "dense" and float(scores.lexical.max()) < self.settings.lexical_floor:
+            return 0.0
+        return float(self.confidence_scores(scores, method).max())
+
     def rank(self, scores: Scores, method: str | None = None) -> list[Hit]:
         """All passages, best first, by the given method's score."""
         import numpy as np
@@ -148,13 +158,14 @@ class Searcher:
         if not question.strip():
             return None
         scores = self.scores(question)
-        confidence = self.confidence_scores(scores)
-        if float(confidence.max()) < self.settings.threshold:
+        confidence = self.confidence(scores)
+        if confidence < self.settings.threshold:
             return None
-        return Answer(hits=tuple(self._cited_hits(scores, confidence)), score=float(confidence.max()))
+        return Answer(hits=tuple(self._cited_hits(scores)), score=confidence)
 
-    def _cited_hits(self, scores: Scores, confidence: "np.ndarray") -> list[Hit]:
+    def _cited_hits(self, scores: Scores) -> list[Hit]:
         """The best hit, plus runners-up nearly as confident as it."""
+        confidence = self.confidence_scores(scores)
         ranked = self.rank(scores)
         position = {passage.id: i for i, passage in enumerate(self.passages)}
         floor = max(self.settings.threshold, float(confidence.max()) - self.settings.citation_margin)

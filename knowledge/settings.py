@@ -26,6 +26,7 @@ class Settings:
     lexical_weight: float
     rrf_k: int
     threshold: float
+    lexical_floor: float
     max_citations: int
     citation_margin: float
 
@@ -55,6 +56,7 @@ def load_settings(path: Path = SETTINGS_FILE) -> Settings:
         lexical_weight=float(raw["ranking"]["lexical_weight"]),
         rrf_k=int(raw["ranking"]["rrf_k"]),
         threshold=float(raw["answer"]["threshold"]),
+        lexical_floor=float(raw["answer"]["lexical_floor"]),
         max_citations=int(raw["answer"]["max_citations"]),
         citation_margin=float(raw["answer"]["citation_margin"]),
     )

@@ -41,7 +41,7 @@ class TriageResult:
         """The reasons' citations, then the advice's, each once, in that order."""
         unique: list[dict] = []
         for citation in [reason.citation for reason in self.reasons] + list(self.advice.citations):
-            if citation not in unique:
+            if citation and citation not in unique:
                 unique.append(copy.deepcopy(citation))
         return unique
 

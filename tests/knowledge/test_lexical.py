@@ -29,3 +29,12 @@ def test_tokens(tokenize, text, tokens):
 
 def test_only_stopwords_give_no_tokens(tokenize):
     assert tokenize("what should i do about it") == []
+
+
+def test_bm25s_import_leaves_jax_importable():
+    import sys
+
+    from knowledge.lexical import import_bm25s
+
+    assert import_bm25s().BM25
+    assert "jax" not in sys.modules or sys.modules["jax"] is not None

@@ -86,6 +86,12 @@ def test_clear_in_scope_questions_are_answered(searcher, question, sections):
     assert 1 <= len(answer.hits) <= searcher.settings.max_citations
 
 
+@pytest.mark.parametrize("question", ["legs sore", "muscle pain", "pain after running", "why do my legs hurt", "tired legs"])
+def test_short_plain_leg_questions_are_answered(searcher, question):
+    """Few words, all of them everyday ones: the lexical floor must not stop these."""
+    assert searcher.answer(question) is not None
+
+
 @pytest.mark.parametrize(
     "question",
     [
@@ -94,10 +100,19 @@ def test_clear_in_scope_questions_are_answered(searcher, question, sections):
         "best diet for weight loss",
         "how do I qualify for the Boston marathon",
         "how do i get rid of a side stitch",
+        "should I go running with a cold",
+        "how do I treat blisters on my feet",
+        "what pace should I run my marathon at",
     ],
 )
 def test_clear_out_of_scope_questions_are_declined(searcher, question):
     assert searcher.answer(question) is None
+
+
+def test_a_question_sharing_no_telling_word_is_declined_however_close(searcher):
+    scores = searcher.scores("should i run with a cold")
+    assert float(scores.lexical.max()) < searcher.settings.lexical_floor
+    assert searcher.confidence(scores) == 0.0
 
 
 def test_answer_payload_matches_the_contract(searcher):

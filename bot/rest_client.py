@@ -1,0 +1,47 @@
+"""A small client for the REST channel of shared/CONTRACT.md."""
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Turn:
+    """What the bot sent back for one message."""
+
+    status: int
+    messages: list = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(m.get("text", "") for m in self.messages if isinstance(m, dict))
+
+    @property
+    def custom(self) -> dict:
+        """All custom objects of the turn, merged, as the contract tells clients to."""
+        merged: dict = {}
+        for message in self.messages:
+            merged.update(message.get("custom") or {})
+        return merged
+
+
+class RestClient:
+    def __init__(self, url: str, timeout: float = 60):
+        self.url = url.rstrip("/")
+        self.timeout = timeout
+
+    def post_raw(self, body: bytes) -> Turn:
+        request = urllib.request.Request(
+            f"{self.url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as reply:
+                return Turn(reply.status, json.loads(reply.read()))
+        except urllib.error.HTTPError as error:
+            return Turn(error.code, [json.loads(error.read() or b"{}")])
+
+    def say(self, sender: str, message: str) -> Turn:
+        """One turn: POST the message, return the bot's messages."""
+        return self.post_raw(json.dumps({"sender": sender, "message": message}).encode())

@@ -1,0 +1,141 @@
+"""action_answer_question: answers quoted from the article, no answer, and search down.
+
+The searcher is replaced by a fake (no model, no index), whose answers are real
+knowledge.search.Answer objects built from real article passages.
+"""
+from __future__ import annotations
+
+import pytest
+
+import actions.answer
+from actions.answer import NO_ANSWER, SEARCH_DOWN, ActionAnswerQuestion
+from knowledge.article import load_article
+from knowledge.search import Answer, Hit
+from tests.actions.conftest import make_tracker, merged_custom
+
+
+class FakeSearcher:
+    """Stands in for knowledge.search.Searcher: records questions, returns a set result."""
+
+    def __init__(self, result=None, error: Exception | None = None):
+        self.result = result
+        self.error = error
+        self.questions: list[str] = []
+
+    def answer(self, question: str):
+        self.questions.append(question)
+        if self.error is not None:
+            raise self.error
+        return self.result
+
+
+@pytest.fixture(scope="module")
+def passages():
+    article = load_article()
+    with_two_references = next(p for p in article.passages if len(p.references) >= 2)
+    without_references = next(p for p in article.passages if not p.references and p.section != with_two_references.section)
+    return with_two_references, without_references
+
+
+def use_searcher(monkeypatch, fake) -> None:
+    monkeypatch.setattr(actions.answer, "searcher", lambda: fake)
+
+
+async def ask(domain, dispatcher, text: str):
+    tracker = make_tracker(domain, intent="ask_question", text=text)
+    return await ActionAnswerQuestion().run(dispatcher, tracker, domain)
+
+
+async def test_an_answer_quotes_the_best_passage_under_its_section_with_reference_links(monkeypatch, dispatcher, domain, passages):
+    best, runner_up = passages
+    answer = Answer(hits=(Hit(best, 0.71234), Hit(runner_up, 0.65)), score=0.71234)
+    fake = FakeSearcher(result=answer)
+    use_searcher(monkeypatch, fake)
+
+    events = await ask(domain, dispatcher, "why are my legs sore two days after a run?")
+
+    assert events == []
+    assert fake.questions == ["why are my legs sore two days after a run?"]
+    assert len(dispatcher.messages) == 1
+    message = dispatcher.messages[0]
+    text = message["text"]
+    assert text.startswith(f"From the article, under **{best.section}**:")
+    assert f"> {best.text}" in text
+    links = ", ".join(f"[{ref.label}]({ref.url})" for ref in best.references)
+    assert text.rstrip().endswith(f"Sources: {links}")
+    assert runner_up.text not in text  # the text quotes the best passage only
+
+    payload = message["custom"]
+    assert set(payload) == {"answer"}
+    assert payload["answer"]["score"] == pytest.approx(0.7123)
+    citations = payload["answer"]["citations"]
+    assert [c["quote"] for c in citations] == [best.text, runner_up.text]  # best first
+    assert citations[0] == {
+        "section": best.section,
+        "quote": best.text,
+        "references": [{"label": ref.label, "url": ref.url} for ref in best.references],
+    }
+    assert citations[1]["references"] == []
+    for citation in citations:
+        assert set(citation) == {"section", "quote", "references"}
+        for reference in citation["references"]:
+            assert reference["url"].startswith("https://")
+
+
+async def test_an_answer_without_references_has_no_sources_line(monkeypatch, dispatcher, domain, passages):
+    _, plain = passages
+    use_searcher(monkeypatch, FakeSearcher(result=Answer(hits=(Hit(plain, 0.6),), score=0.6)))
+    await ask(domain, dispatcher, "what is normal after a run?")
+    text = dispatcher.messages[0]["text"]
+    assert f"under **{plain.section}**" in text and plain.text in text
+    assert "Sources:" not in text
+    assert dispatcher.messages[0]["custom"]["answer"]["citations"][0]["references"] == []
+
+
+async def test_no_confident_answer_says_so_plainly(monkeypatch, dispatcher, domain):
+    fake = FakeSearcher(result=None)
+    use_searcher(monkeypatch, fake)
+    events = await ask(domain, dispatcher, "what's the best diet for weight loss?")
+    assert events == []
+    assert fake.questions == ["what's the best diet for weight loss?"]
+    assert len(dispatcher.messages) == 1
+    message = dispatcher.messages[0]
+    assert message["custom"] == {"no_answer": True}
+    assert merged_custom(dispatcher) == {"no_answer": True}
+    assert message["text"] == NO_ANSWER
+    assert "doesn't cover that" in message["text"]
+    assert "tell me what hurts" in message["text"]  # what the bot can do instead
+    assert "**" not in message["text"] and ">" not in message["text"]  # plain text
+
+
+async def test_a_message_without_text_asks_the_searcher_with_an_empty_question(monkeypatch, dispatcher, domain):
+    fake = FakeSearcher(result=None)
+    use_searcher(monkeypatch, fake)
+    tracker = make_tracker(domain, intent="ask_question", text="")
+    tracker.latest_message.pop("text")
+    await ActionAnswerQuestion().run(dispatcher, tracker, domain)
+    assert fake.questions == [""]
+    assert dispatcher.messages[0]["custom"] == {"no_answer": True}
+
+
+async def test_a_failing_search_gives_a_polite_text_and_never_raises(monkeypatch, dispatcher, domain, caplog):
+    use_searcher(monkeypatch, FakeSearcher(error=RuntimeError("faiss index is corrupt")))
+    events = await ask(domain, dispatcher, "how do I stop shin splints?")
+    assert events == []
+    assert len(dispatcher.messages) == 1
+    message = dispatcher.messages[0]
+    assert message["text"] == SEARCH_DOWN
+    assert message["text"].startswith("Sorry")
+    assert "faiss" not in message["text"]  # no internals shown to the runner
+    assert not message.get("custom")
+    assert "Article search failed" in caplog.text
+
+
+async def test_a_searcher_that_cannot_load_gives_the_same_polite_text(monkeypatch, dispatcher, domain):
+    def broken_searcher():
+        raise OSError("model files missing")
+
+    monkeypatch.setattr(actions.answer, "searcher", broken_searcher)
+    events = await ask(domain, dispatcher, "is foam rolling good?")
+    assert events == []
+    assert dispatcher.messages[0]["text"] == SEARCH_DOWN

@@ -1,0 +1,590 @@
+"""The assessment form's actions: slot mappings, validation, the questions, the start.
+
+Each test builds the tracker Rasa would send, runs one action with a
+CollectingDispatcher and the real domain, and checks the events and messages.
+"""
+from __future__ import annotations
+
+import gc
+import json
+
+import pytest
+
+from actions.tracker_facts import facts_from_tracker
+from triage.engine import assess
+from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.executor import ActionExecutor
+
+from actions.assessment import (
+    FORM_SLOTS,
+    ActionStartAssessment,
+    AskQuestion,
+    ValidateAssessmentForm,
+    ValidateSlotMappings,
+)
+from actions.messages import HEADLINES, checklist_signs, questions
+from actions.tracker_facts import FACT_SLOTS
+from tests.actions.conftest import (
+    action_event,
+    all_text,
+    assert_contract_citation,
+    bot_ask_event,
+    bot_event,
+    entity,
+    form_tracker,
+    make_tracker,
+    merged_custom,
+    slot_set_names,
+    slot_sets,
+    user_event,
+)
+from triage.facts import UNKNOWN
+
+CORE_SLOTS = ("pain_type", "onset", "location", "duration")
+CHECKLIST = questions()["warning_signs"]["checklist"]
+NONE_BUTTON = questions()["warning_signs"]["none_button"]
+ITEM_TITLES = [item["title"] for item in CHECKLIST]
+
+
+def ask_action(slot: str) -> AskQuestion:
+    by_name = {cls().name(): cls for cls in AskQuestion.__subclasses__()}
+    return by_name[f"action_ask_{slot}"]()
+
+
+def button_titles(message: dict) -> list[str]:
+    return [button["title"] for button in message.get("buttons") or []]
+
+
+# --- registration -----------------------------------------------------------------
+
+
+def test_every_form_slot_has_an_ask_action_registered_even_after_garbage_collection(domain):
+    """The ask actions are made with type(); unbound, a GC pass made them vanish
+    from Action.__subclasses__() and rasa_sdk registered none of them."""
+    gc.collect()
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    gc.collect()
+    registered = set(executor.actions)
+    expected = {f"action_ask_{slot}" for slot in domain["forms"]["assessment_form"]["required_slots"]}
+    assert expected <= registered
+    assert set(domain["actions"]) <= registered  # every action the domain names exists
+    assert {cls.__module__ for cls in AskQuestion.__subclasses__()} == {"actions.assessment"}
+
+
+def test_the_contract_core_slots_are_form_slots():
+    assert set(CORE_SLOTS) <= set(FORM_SLOTS)
+    assert FORM_SLOTS[-1] == "warning_signs"
+
+
+# --- action_validate_slot_mappings: merging signs ---------------------------------
+
+
+async def test_slot_mappings_merge_present_and_absent_signs_with_earlier_ones(dispatcher, domain):
+    tracker = make_tracker(
+        domain,
+        slots={"signs": {"swelling": True, "fever": False}},
+        entities=[entity("sign", "numbness", role="present"), entity("sign", "redness", role="absent")],
+        text="my foot is numb, it's not red",
+    )
+    events = await ValidateSlotMappings().run(dispatcher, tracker, domain)
+    assert slot_sets(events) == {
+        "signs": {"swelling": True, "fever": False, "numbness": True, "redness": False}
+    }
+    assert dispatcher.messages == []
+
+
+async def test_slot_mappings_read_a_button_sign_without_role_as_present(dispatcher, domain):
+    # '/inform{"sign": ["redness", "warmth"]}' gives one entity per sign, with no role.
+    tracker = make_tracker(
+        domain,
+        slots={"signs": {"pain_at_rest": True}},
+        entities=[entity("sign", "redness"), entity("sign", "warmth")],
+        text='/inform{"sign": ["redness", "warmth"]}',
+    )
+    events = await ValidateSlotMappings().run(dispatcher, tracker, domain)
+    assert slot_sets(events)["signs"] == {"pain_at_rest": True, "redness": True, "warmth": True}
+
+
+async def test_slot_mappings_start_signs_from_an_empty_slot(dispatcher, domain):
+    tracker = make_tracker(domain, slots={"signs": None}, entities=[entity("sign", "chest_pain", role="present")])
+    events = await ValidateSlotMappings().run(dispatcher, tracker, domain)
+    assert slot_sets(events) == {"signs": {"chest_pain": True}}
+
+
+async def test_slot_mappings_let_a_later_statement_correct_a_sign(dispatcher, domain):
+    tracker = make_tracker(
+        domain,
+        slots={"signs": {"swelling": True, "numbness": True}},
+        entities=[entity("sign", "swelling", role="absent")],
+        text="actually there's no swelling",
+    )
+    events = await ValidateSlotMappings().run(dispatcher, tracker, domain)
+    assert slot_sets(events)["signs"] == {"swelling": False, "numbness": True}
+
+
+async def test_slot_mappings_present_wins_when_one_message_says_both(dispatcher, domain):
+    tracker = make_tracker(
+        domain,
+        entities=[
+            entity("sign", "swelling", role="present"),
+            entity("sign", "swelling", role="absent"),
+            entity("sign", "redness", role="absent"),
+            entity("sign", "redness"),
+        ],
+    )
+    events = await ValidateSlotMappings().run(dispatcher, tracker, domain)
+    # Over-triage beats a missed red flag, whatever the order.
+    assert slot_sets(events)["signs"] == {"swelling": True, "redness": True}
+
+
+async def test_slot_mappings_leave_signs_alone_without_sign_entities(dispatcher, domain):
+    tracker = make_tracker(
+        domain,
+        slots={"signs": {"swelling": True}},
+        entities=[entity("location", "calf")],
+        text="it's my calf",
+    )
+    events = await ValidateSlotMappings().run(dispatcher, tracker, domain)
+    assert "signs" not in slot_set_names(events)
+
+
+# --- validate_assessment_form: "not sure" and answers not understood --------------
+
+
+@pytest.mark.parametrize("slot", FACT_SLOTS)
+async def test_not_sure_intent_leaves_the_requested_fact_unknown(slot, dispatcher, domain):
+    tracker = form_tracker(domain, slot, intent="not_sure", text="not sure")
+    events = await ValidateAssessmentForm().run(dispatcher, tracker, domain)
+    assert slot_sets(events) == {slot: UNKNOWN}
+
+
+@pytest.mark.parametrize("slot", FACT_SLOTS)
+async def test_unsure_answer_entity_leaves_the_requested_fact_unknown(slot, dispatcher, domain):
+    tracker = form_tracker(domain, slot, intent="inform", entities=[entity("answer", "unsure")], text="no idea")
+    events = await ValidateAssessmentForm().run(dispatcher, tracker, domain)
+    assert slot_sets(events) == {slot: UNKNOWN}
+
+
+async def test_not_sure_only_touches_the_requested_slot(dispatcher, domain):
+    tracker = form_tracker(domain, "onset", slots={"pain_type": "sharp"}, intent="not_sure")
+    events = await ValidateAssessmentForm().run(dispatcher, tracker, domain)
+    assert slot_sets(events) == {"onset": UNKNOWN}
+
+
+@pytest.mark.parametrize("slot", FACT_SLOTS)
+async def test_an_answer_not_understood_is_an_explicit_none_so_the_form_asks_again(slot, dispatcher, domain):
+    tracker = form_tracker(domain, slot, intent="inform", text="purple monkey dishwasher")
+    events = await ValidateAssessmentForm().run(dispatcher, tracker, domain)
+    # An explicit SlotSet(slot, None): Rasa's FormAction then sees a validated slot
+    # and asks again, instead of rejecting the form.
+    assert SlotSet(slot, None) in events
+    assert slot_sets(events) == {slot: None}
+
+
+async def test_an_understood_answer_keeps_its_value(dispatcher, domain):
+    tracker = form_tracker(
+        domain,
+        "pain_type",
+        entities=[entity("pain_type", "sharp")],
+        text="it's sharp",
+        candidates={"pain_type": "sharp"},
+    )
+    events = await ValidateAssessmentForm().run(dispatcher, tracker, domain)
+    assert slot_sets(events) == {"pain_type": "sharp"}
+    assert SlotSet("pain_type", None) not in events
+
+
+async def test_an_answer_for_another_slot_fills_it_and_asks_the_requested_one_again(dispatcher, domain):
+    tracker = form_tracker(
+        domain,
+        "pain_type",
+        entities=[entity("onset", "next_day")],
+        text="it started the next day",
+        candidates={"onset": "next_day"},
+    )
+    events = await ValidateAssessmentForm().run(dispatcher, tracker, domain)
+    assert slot_sets(events) == {"onset": "next_day", "pain_type": None}
+
+
+# --- validate_assessment_form: the warning-sign checklist --------------------------
+
+
+@pytest.mark.parametrize(
+    "intent, entities",
+    [("deny", []), ("inform", [entity("answer", "none")])],
+    ids=["intent deny", "entity answer=none"],
+)
+async def test_none_of_these_ends_the_checklist_and_denies_every_unanswered_sign(intent, entities, dispatcher, domain):
+    earlier = {"pain_at_rest": True, "swelling": False, "fever": True}
+    tracker = form_tracker(domain, "warning_signs", slots={"signs": earlier}, intent=intent, entities=entities, text="none of these")
+    events = await ValidateAssessmentForm().run(dispatcher, tracker, domain)
+    values = slot_sets(events)
+    assert values["warning_signs"] == "done"
+    signs = values["signs"]
+    assert set(checklist_signs()) <= set(signs)
+    # Earlier answers stay as they were, present signs stay present ...
+    assert signs["pain_at_rest"] is True and signs["fever"] is True and signs["swelling"] is False
+    # ... and every other checklist sign is now denied.
+    assert all(signs[sign] is False for sign in checklist_signs() if sign not in earlier)
+
+
+async def test_none_of_these_with_no_earlier_signs_denies_the_whole_checklist(dispatcher, domain):
+    tracker = form_tracker(domain, "warning_signs", intent="deny", text="no")
+    events = await ValidateAssessmentForm().run(dispatcher, tracker, domain)
+    assert slot_sets(events)["signs"] == {sign: False for sign in checklist_signs()}
+
+
+async def test_no_to_a_fact_question_does_not_deny_the_checklist(dispatcher, domain):
+    tracker = form_tracker(domain, "pain_type", intent="deny", text="no")
+    events = await ValidateAssessmentForm().run(dispatcher, tracker, domain)
+    assert "signs" not in slot_set_names(events)
+    assert "warning_signs" not in slot_set_names(events)
+    assert slot_sets(events) == {"pain_type": None}
+
+
+async def test_not_sure_about_the_checklist_leaves_it_unknown_without_denying_signs(dispatcher, domain):
+    tracker = form_tracker(domain, "warning_signs", intent="not_sure", text="not sure")
+    events = await ValidateAssessmentForm().run(dispatcher, tracker, domain)
+    assert slot_sets(events) == {"warning_signs": UNKNOWN}
+
+
+@pytest.mark.parametrize(
+    "reported, signs_slot, level",
+    [
+        # "Redness or warmth" pressed after swelling was reported: U1.
+        (["redness", "warmth"], {"swelling": True, "redness": True, "warmth": True}, "urgent"),
+        (["chest_pain", "breathlessness", "coughing_blood"], {"chest_pain": True, "breathlessness": True, "coughing_blood": True}, "emergency"),
+        (["cannot_bear_weight"], {"cannot_bear_weight": True}, "urgent"),
+    ],
+)
+async def test_a_sign_that_makes_it_urgent_or_worse_ends_the_checklist(reported, signs_slot, level, dispatcher, domain):
+    # action_validate_slot_mappings has already merged the button's signs into `signs`.
+    tracker = form_tracker(
+        domain,
+        "warning_signs",
+        slots={"signs": signs_slot},
+        entities=[entity("sign", sign) for sign in reported],
+        text="/inform",
+    )
+    events = await ValidateAssessmentForm().run(dispatcher, tracker, domain)
+    assert slot_sets(events) == {"warning_signs": "done"}
+
+
+@pytest.mark.parametrize(
+    "reported, signs_slot",
+    [
+        (["pain_at_rest"], {"pain_at_rest": True}),  # S2: see_doctor
+        (["swelling"], {"swelling": True}),  # swelling alone fires nothing
+        (["redness"], {"redness": False}),  # "no redness": nothing new
+    ],
+)
+async def test_a_sign_below_urgent_keeps_the_checklist_open(reported, signs_slot, dispatcher, domain):
+    tracker = form_tracker(
+        domain,
+        "warning_signs",
+        slots={"signs": signs_slot},
+        entities=[entity("sign", sign, role="absent" if signs_slot[sign] is False else None) for sign in reported],
+    )
+    events = await ValidateAssessmentForm().run(dispatcher, tracker, domain)
+    assert slot_sets(events) == {"warning_signs": None}
+    assert SlotSet("warning_signs", None) in events
+
+
+async def test_a_checklist_answer_not_understood_asks_again(dispatcher, domain):
+    tracker = form_tracker(domain, "warning_signs", text="hmm what")
+    events = await ValidateAssessmentForm().run(dispatcher, tracker, domain)
+    assert slot_sets(events) == {"warning_signs": None}
+
+
+async def test_signs_said_before_the_checklist_do_not_fill_it(dispatcher, domain):
+    tracker = form_tracker(
+        domain,
+        "onset",
+        slots={"signs": {"pain_at_rest": True}},
+        entities=[entity("sign", "pain_at_rest"), entity("onset", "right_after")],
+        candidates={"onset": "right_after"},
+    )
+    events = await ValidateAssessmentForm().run(dispatcher, tracker, domain)
+    assert slot_sets(events) == {"onset": "right_after"}
+
+
+# --- action_ask_<slot> ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("slot", FORM_SLOTS)
+async def test_ask_sends_the_question_with_buttons_and_the_ask_payload(slot, dispatcher, domain):
+    tracker = make_tracker(
+        domain,
+        slots={"requested_slot": slot},
+        events=[action_event("action_listen"), user_event("report_pain", text="my legs hurt"), action_event("assessment_form")],
+        intent="report_pain",
+        active_loop="assessment_form",
+        latest_action_name="assessment_form",
+    )
+    events = await ask_action(slot).run(dispatcher, tracker, domain)
+    assert events == []
+    assert len(dispatcher.messages) == 1
+    message = dispatcher.messages[0]
+    assert message["custom"] == {"ask": slot}
+    assert message["text"] == questions()[slot]["text"]
+    assert "didn't quite get that" not in message["text"]
+    assert message["buttons"], "every question offers quick replies"
+    for button in message["buttons"]:
+        assert set(button) >= {"title", "payload"}
+        assert button["payload"].startswith("/")
+
+
+@pytest.mark.parametrize("slot", FACT_SLOTS)
+async def test_fact_questions_offer_their_answers_and_not_sure(slot, dispatcher, domain):
+    tracker = make_tracker(domain, slots={"requested_slot": slot})
+    await ask_action(slot).run(dispatcher, tracker, domain)
+    buttons = dispatcher.messages[0]["buttons"]
+    assert buttons == questions()[slot]["buttons"]
+    assert buttons[-1] == {"title": "Not sure", "payload": "/not_sure"}
+    # Every other button's payload is /inform with this slot's entity.
+    for button in buttons[:-1]:
+        assert button["payload"].startswith("/inform{")
+        assert slot in json.loads(button["payload"][len("/inform"):])
+
+
+@pytest.mark.parametrize("slot", FORM_SLOTS)
+async def test_the_same_question_a_second_time_says_it_did_not_understand(slot, dispatcher, domain):
+    events = [
+        bot_ask_event(slot),
+        action_event("action_listen"),
+        user_event("inform", text="purple monkey dishwasher"),
+        action_event("action_extract_slots"),
+        SlotSet("requested_slot", slot),
+        action_event("assessment_form"),
+        SlotSet(slot, None),
+    ]
+    tracker = make_tracker(
+        domain,
+        slots={"requested_slot": slot},
+        events=events,
+        text="purple monkey dishwasher",
+        active_loop="assessment_form",
+    )
+    await ask_action(slot).run(dispatcher, tracker, domain)
+    message = dispatcher.messages[0]
+    assert message["text"].startswith("Sorry, I didn't quite get that.")
+    assert questions()[slot]["text"] in message["text"]
+    assert "not sure" in message["text"]
+    assert message["custom"] == {"ask": slot}
+    assert message["buttons"]
+
+
+async def test_a_different_question_before_is_not_a_second_time(dispatcher, domain):
+    events = [bot_ask_event("pain_type"), action_event("action_listen"), user_event("inform", [entity("pain_type", "sharp")])]
+    tracker = make_tracker(domain, slots={"pain_type": "sharp", "requested_slot": "onset"}, events=events)
+    await ask_action("onset").run(dispatcher, tracker, domain)
+    assert dispatcher.messages[0]["text"] == questions()["onset"]["text"]
+
+
+async def test_only_the_question_before_the_latest_message_counts(dispatcher, domain):
+    # Asked for pain_type two user messages ago, then something else happened.
+    events = [
+        bot_ask_event("pain_type"),
+        user_event("stop", text="stop"),
+        bot_event("OK, I've stopped the questions."),
+        user_event("report_pain", text="my calf hurts"),
+    ]
+    tracker = make_tracker(domain, slots={"requested_slot": "pain_type"}, events=events, intent="report_pain")
+    await ask_action("pain_type").run(dispatcher, tracker, domain)
+    assert dispatcher.messages[0]["text"] == questions()["pain_type"]["text"]
+
+
+async def test_re_asking_after_an_answered_article_question_does_not_say_it_did_not_understand(dispatcher, domain):
+    events = [
+        bot_ask_event("pain_type"),
+        action_event("action_listen"),
+        user_event("ask_question", text="what is DOMS?"),
+        action_event("action_extract_slots"),
+        action_event("action_answer_question"),
+        bot_event("From the article, under **...**", custom={"answer": {"citations": [], "score": 0.9}}),
+        SlotSet("requested_slot", "pain_type"),
+        action_event("assessment_form"),
+    ]
+    tracker = make_tracker(
+        domain,
+        slots={"requested_slot": "pain_type"},
+        events=events,
+        intent="ask_question",
+        text="what is DOMS?",
+        active_loop="assessment_form",
+        latest_action_name="action_answer_question",
+    )
+    await ask_action("pain_type").run(dispatcher, tracker, domain)
+    assert "didn't quite get that" not in dispatcher.messages[0]["text"]
+
+
+async def test_checklist_again_after_a_sign_asks_for_anything_else(dispatcher, domain):
+    events = [
+        bot_ask_event("warning_signs"),
+        action_event("action_listen"),
+        user_event("inform", [entity("sign", "pain_at_rest")]),
+    ]
+    tracker = make_tracker(
+        domain,
+        slots={"requested_slot": "warning_signs", "signs": {"pain_at_rest": True}},
+        entities=[entity("sign", "pain_at_rest")],
+        events=events,
+    )
+    await ask_action("warning_signs").run(dispatcher, tracker, domain)
+    message = dispatcher.messages[0]
+    assert message["text"] == questions()["warning_signs"]["again"]
+    assert message["custom"] == {"ask": "warning_signs"}
+    assert "Pain at rest or at night" not in button_titles(message)
+
+
+async def test_checklist_offers_every_item_and_none_of_these_at_first(dispatcher, domain):
+    tracker = make_tracker(domain, slots={"requested_slot": "warning_signs"})
+    await ask_action("warning_signs").run(dispatcher, tracker, domain)
+    message = dispatcher.messages[0]
+    assert button_titles(message) == ITEM_TITLES + [NONE_BUTTON["title"]]
+    assert message["buttons"][-1] == {"title": "None of these", "payload": "/deny"}
+
+
+async def test_checklist_hides_items_whose_signs_are_all_answered(dispatcher, domain):
+    signs = {"dark_urine": False, "pain_at_rest": True, "swelling": False, "numbness": False}
+    tracker = make_tracker(domain, slots={"requested_slot": "warning_signs", "signs": signs})
+    await ask_action("warning_signs").run(dispatcher, tracker, domain)
+    titles = button_titles(dispatcher.messages[0])
+    # Hidden: every sign of the item answered, yes or no.
+    assert "Dark (cola-coloured) urine" not in titles
+    assert "Pain at rest or at night" not in titles
+    assert "Swelling" not in titles
+    # Still offered: at least one of the item's signs is unanswered.
+    assert "Very tight, hard, swollen muscle" in titles  # tight_hard_muscle unknown
+    assert "Numbness or tingling" in titles  # tingling unknown
+    assert "Chest pain, breathlessness or coughing up blood" in titles
+    assert titles[-1] == "None of these"
+    assert len(titles) == len(ITEM_TITLES) - 3 + 1
+
+
+async def test_checklist_always_offers_none_of_these_even_when_all_is_answered(dispatcher, domain):
+    signs = {sign: False for sign in checklist_signs()}
+    tracker = make_tracker(domain, slots={"requested_slot": "warning_signs", "signs": signs})
+    await ask_action("warning_signs").run(dispatcher, tracker, domain)
+    assert dispatcher.messages[0]["buttons"] == [NONE_BUTTON]
+
+
+async def test_checklist_button_payloads_report_their_signs_and_implied_facts(dispatcher, domain):
+    tracker = make_tracker(domain, slots={"requested_slot": "warning_signs"})
+    await ask_action("warning_signs").run(dispatcher, tracker, domain)
+    payloads = {b["title"]: b["payload"] for b in dispatcher.messages[0]["buttons"]}
+    for item in CHECKLIST:
+        payload = payloads[item["title"]]
+        assert payload.startswith("/inform{")
+        entities = json.loads(payload[len("/inform"):])
+        assert entities["sign"] == item["signs"]
+    claudication = json.loads(payloads["Calf cramp on runs that eases with rest"][len("/inform"):])
+    assert claudication == {"sign": ["eases_with_rest"], "pain_type": "cramping", "onset": "during_run"}
+
+
+@pytest.mark.parametrize("slot", FORM_SLOTS)
+@pytest.mark.parametrize(
+    "signs, rule",
+    [({"chest_pain": True}, "E1"), ({"cold_pale_leg": True}, "E2"), ({"dark_urine": True}, "E5")],
+)
+async def test_ask_ends_the_form_instead_of_asking_when_the_facts_are_an_emergency(slot, signs, rule, dispatcher, domain):
+    # The form ends without a message: the "assessment is complete" rule then
+    # runs action_triage, so the emergency result is sent exactly once.
+    tracker = make_tracker(
+        domain,
+        slots={"requested_slot": slot, "signs": signs, "pain_type": "dull_ache"},
+        active_loop="assessment_form",
+    )
+    events = await ask_action(slot).run(dispatcher, tracker, domain)
+    assert events == [ActiveLoop(None), SlotSet("requested_slot", None)]
+    assert dispatcher.messages == []
+    result = assess(facts_from_tracker(tracker))
+    assert result.level == "emergency" and result.reasons[0].rule == rule
+
+
+async def test_ask_goes_on_when_the_facts_are_urgent_but_not_an_emergency(dispatcher, domain):
+    tracker = make_tracker(domain, slots={"requested_slot": "duration", "signs": {"numbness": True}})
+    events = await ask_action("duration").run(dispatcher, tracker, domain)
+    assert events == []
+    assert dispatcher.messages[0]["custom"] == {"ask": "duration"}
+
+
+# --- action_start_assessment ------------------------------------------------------
+
+
+PREVIOUS_ASSESSMENT = {
+    "pain_type": "sharp",
+    "onset": "during_run",
+    "location": "shin",
+    "spread": "one_spot",
+    "duration": "96",
+    "warning_signs": "done",
+    "signs": {"pain_at_rest": True, "swelling": False},
+    "assessment_done": True,
+}
+
+
+async def test_start_assessment_forgets_the_last_one_and_keeps_what_this_message_says(dispatcher, domain):
+    tracker = make_tracker(
+        domain,
+        slots=PREVIOUS_ASSESSMENT,
+        intent="report_pain",
+        entities=[
+            entity("location", "calf"),
+            entity("duration", "48"),
+            entity("sign", "swelling", role="present"),
+            entity("sign", "redness", role="absent"),
+        ],
+        text="my calf has been swollen for 2 days, not red",
+    )
+    events = await ActionStartAssessment().run(dispatcher, tracker, domain)
+    assert slot_sets(events) == {
+        "assessment_done": False,
+        "warning_signs": None,
+        "pain_type": None,
+        "onset": None,
+        "location": "calf",
+        "spread": None,
+        "duration": "48",
+        "signs": {"swelling": True, "redness": False},
+    }
+    assert len(dispatcher.messages) == 1
+    assert "not sure" in dispatcher.messages[0]["text"] and "stop" in dispatcher.messages[0]["text"]
+
+
+async def test_start_assessment_without_details_resets_everything(dispatcher, domain):
+    tracker = make_tracker(domain, slots=PREVIOUS_ASSESSMENT, intent="report_pain", text="my legs hurt")
+    events = await ActionStartAssessment().run(dispatcher, tracker, domain)
+    values = slot_sets(events)
+    assert values["assessment_done"] is False
+    assert all(values[slot] is None for slot in (*FACT_SLOTS, "warning_signs", "signs"))
+
+
+async def test_start_assessment_keeps_the_last_value_of_a_repeated_entity(dispatcher, domain):
+    tracker = make_tracker(
+        domain,
+        intent="inform",
+        entities=[entity("onset", "during_run"), entity("onset", "next_day"), entity("pain_type", "dull_ache")],
+    )
+    events = await ActionStartAssessment().run(dispatcher, tracker, domain)
+    values = slot_sets(events)
+    assert values["onset"] == "next_day" and values["pain_type"] == "dull_ache"
+
+
+@pytest.mark.parametrize("intent", ["stop", "ask_question", "out_of_scope", "emergency"])
+async def test_form_validation_rejects_interruptions_so_their_rules_run(intent, dispatcher, domain):
+    from rasa_sdk.interfaces import ActionExecutionRejection
+
+    tracker = make_tracker(domain, slots={"requested_slot": "pain_type"}, intent=intent, active_loop="assessment_form")
+    with pytest.raises(ActionExecutionRejection):
+        await ValidateAssessmentForm().run(dispatcher, tracker, domain)
+
+
+async def test_form_validation_goes_on_after_the_interruption_was_handled(dispatcher, domain):
+    tracker = make_tracker(
+        domain, slots={"requested_slot": "pain_type"}, intent="ask_question",
+        active_loop="assessment_form", latest_action_name="action_answer_question",
+    )
+    events = await ValidateAssessmentForm().run(dispatcher, tracker, domain)
+    assert isinstance(events, list)
