@@ -13,6 +13,7 @@ from rasa_sdk.types import DomainDict
 from actions.messages import checklist_buttons, checklist_signs, questions, triage_text
 from actions.tracker_facts import (
     FACT_SLOTS,
+    already_handled,
     facts_from_tracker,
     latest_answer,
     last_question_asked,
@@ -68,7 +69,7 @@ class ValidateAssessmentForm(FormValidationAction):
 
     async def run(self, dispatcher, tracker, domain) -> List[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if intent in INTERRUPTIONS and tracker.latest_action_name == "action_listen":
+        if intent in INTERRUPTIONS and not already_handled(tracker):
             # Rejecting hands the turn to the rules for this intent (data/rules.yml);
             # a form that never rejects would swallow "stop" and questions.
             raise ActionExecutionRejection(self.name(), f"'{intent}' interrupts the assessment")

@@ -59,3 +59,22 @@ def last_question_asked(tracker: Tracker) -> str | None:
                 return None
             return ((event.get("data") or {}).get("custom") or {}).get("ask")
     return None
+
+
+# Actions Rasa runs on every message before anything answers it.
+BOOKKEEPING_ACTIONS = {"action_listen", "action_extract_slots", "assessment_form"}
+
+
+def already_handled(tracker: Tracker) -> bool:
+    """Whether an action other than Rasa's bookkeeping ran since the latest message.
+
+    The form's validation sees the form's own execution as the latest action,
+    so `tracker.latest_action_name` cannot tell a fresh message from one a
+    rule has just answered.
+    """
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "action" and event.get("name") not in BOOKKEEPING_ACTIONS:
+            return True
+    return False

@@ -128,15 +128,14 @@ def parse_article(text: str, meta: dict, table_mode: str = "rows") -> Article:
         raise ArticleError(f"unknown table_mode {table_mode!r}")
     lines = text.split("\n")
     roles: dict[int, str] = {}
-    date = _read_front_matter(lines, meta, roles)
-    body_start = roles_index(roles, "title") + 1
+    date, title_line = _read_front_matter(lines, meta, roles)
     refs_at = _line_number(lines, meta["references_heading"], "references heading")
     roles[refs_at] = "references_heading"
     entries = _parse_reference_entries(lines[refs_at:], refs_at + 1, roles)
     _check_headings(lines, meta)
     _check_byline(lines, meta)
 
-    sections = _split_sections(lines, body_start, refs_at - 1, meta, roles, table_mode)
+    sections = _split_sections(lines, title_line + 1, refs_at - 1, meta, roles, table_mode)
     sections, labels = _attach_references(sections, entries, meta)
     references = tuple(
         Reference(label=labels.get(entry, _fallback_label(entry)), url=entry.url, title=entry.title)
@@ -153,21 +152,19 @@ def parse_article(text: str, meta: dict, table_mode: str = "rows") -> Article:
     )
 
 
-def roles_index(roles: dict[int, str], role: str) -> int:
-    return next(number for number, name in roles.items() if name == role)
-
-
 # --- front matter -----------------------------------------------------------
 
 
-def _read_front_matter(lines: list[str], meta: dict, roles: dict[int, str]) -> dt.date:
+def _read_front_matter(lines: list[str], meta: dict, roles: dict[int, str]) -> tuple[dt.date, int]:
+    """The publication date and the title's line number."""
     roles[_line_number(lines, meta["site_title"], "site title")] = "site_title"
     roles[_line_number(lines, meta["date_line"], "date line")] = "date"
-    roles[_line_number(lines, meta["title"], "title")] = "title"
+    title_line = _line_number(lines, meta["title"], "title")
+    roles[title_line] = "title"
     date = dt.datetime.strptime(meta["date_line"], meta["date_format"]).date()
     if date != meta["date"]:
         raise ArticleError(f"date line says {date}, article.yml says {meta['date']}")
-    return date
+    return date, title_line
 
 
 def _line_number(lines: list[str], wanted: str, what: str) -> int:
@@ -231,13 +228,14 @@ def _passages_of(
     heading_path: tuple[str, ...], numbers: list[int], lines: list[str], roles: dict[int, str], table_mode: str
 ) -> Iterable[Passage]:
     section = heading_path[-1]
-    drafts = list(_drafts(numbers, lines, roles, table_mode))
-    for index, (kind, text, line_numbers, context) in enumerate(drafts, start=1):
+    content = {number: lines[number - 1].strip() for number in numbers}
+    drafts = [draft for block in _blocks(numbers, content) for draft in _drafts(block, content, roles, table_mode)]
+    for index, (kind, line_numbers, context) in enumerate(drafts, start=1):
         yield Passage(
             id=f"{slugify(section)}-{index:02d}",
             section=section,
             heading_path=heading_path,
-            text=text,
+            text=_passage_text(kind, [content[n] for n in line_numbers]),
             references=(),
             kind=kind,
             lines=line_numbers,
@@ -245,51 +243,72 @@ def _passages_of(
         )
 
 
-def _drafts(numbers: list[int], lines: list[str], roles: dict[int, str], table_mode: str):
-    """Yield (kind, text, lines, context) for the body lines of one section."""
-    content = {number: lines[number - 1].strip() for number in numbers}
-    lead_in = ""
-    table_header = ""
-    table_lines: list[int] = []
-    for position, number in enumerate(numbers):
-        line = content[number]
-        following = content.get(numbers[position + 1], "") if position + 1 < len(numbers) else ""
-        if line.startswith(TABLE_MARKER):
-            if not table_header:
-                table_header = line
-                roles[number] = "table_header"
-            elif set(line) <= set("|-: "):
-                roles[number] = "table_rule"
-            else:
-                roles[number] = "table_row"
-                table_lines.append(number)
-                if table_mode == "rows":
-                    yield "table_row", line, (number,), _join_context(lead_in, table_header)
-            if table_mode == "whole" and not following.startswith(TABLE_MARKER):
-                first = min(n for n in numbers if content[n].startswith(TABLE_MARKER))
-                whole = tuple(n for n in numbers if first <= n <= number)
-                for n in whole:
-                    roles[n] = "table"
-                yield "table", "\n".join(content[n] for n in whole), whole, lead_in
-            continue
-        table_header = ""
-        if line.startswith(LIST_MARKER):
+@dataclass
+class _Block:
+    kind: str  # "paragraph" | "list" | "table"
+    lines: list[int]
+    lead_in: int | None = None  # the line that introduces a list or table
+
+
+def _blocks(numbers: list[int], content: dict[int, str]) -> list[_Block]:
+    """Group a section's lines into paragraphs, lists and tables."""
+    blocks: list[_Block] = []
+    for number in numbers:
+        kind = _line_kind(content[number])
+        previous = blocks[-1] if blocks else None
+        if previous and kind != "paragraph" and previous.kind == kind:
+            previous.lines.append(number)
+        elif previous and kind != "paragraph" and _is_lead_in(previous, content):
+            # A paragraph that only introduces the list or table below it is no
+            # answer on its own; the list's items carry it as context instead.
+            blocks[-1] = _Block(kind, [number], lead_in=previous.lines[0])
+        else:
+            blocks.append(_Block(kind, [number]))
+    return blocks
+
+
+def _line_kind(line: str) -> str:
+    if line.startswith(LIST_MARKER):
+        return "list"
+    if line.startswith(TABLE_MARKER):
+        return "table"
+    return "paragraph"
+
+
+def _is_lead_in(block: _Block, content: dict[int, str]) -> bool:
+    return block.kind == "paragraph" and content[block.lines[0]].endswith(":")
+
+
+def _drafts(block: _Block, content: dict[int, str], roles: dict[int, str], table_mode: str):
+    """Yield (kind, lines, context) for each passage of a block, and note each line's role."""
+    lead_in = content[block.lead_in] if block.lead_in else ""
+    if block.lead_in:
+        roles[block.lead_in] = "lead_in"
+    if block.kind == "paragraph":
+        roles[block.lines[0]] = "paragraph"
+        yield "paragraph", tuple(block.lines), ""
+    elif block.kind == "list":
+        for number in block.lines:
             roles[number] = "item"
-            yield "item", line[len(LIST_MARKER):], (number,), lead_in
-            continue
-        if line.endswith(":") and (following.startswith(LIST_MARKER) or following.startswith(TABLE_MARKER)):
-            # A line that only introduces the list below it is no answer on its
-            # own; its items carry it as context instead.
-            roles[number] = "lead_in"
-            lead_in = line
-            continue
-        lead_in = ""
-        roles[number] = "paragraph"
-        yield "paragraph", line, (number,), ""
+            yield "item", (number,), lead_in
+    elif table_mode == "whole":
+        roles.update({number: "table" for number in block.lines})
+        yield "table", tuple(block.lines), lead_in
+    else:
+        header, rule, *rows = block.lines
+        if not set(content[rule]) <= set("|-: "):
+            raise ArticleError(f"table on line {header} has no rule line under its header")
+        roles.update({header: "table_header", rule: "table_rule"})
+        for number in rows:
+            roles[number] = "table_row"
+            yield "table_row", (number,), "\n".join(filter(None, [lead_in, content[header]]))
 
 
-def _join_context(*parts: str) -> str:
-    return "\n".join(part for part in parts if part)
+def _passage_text(kind: str, source: list[str]) -> str:
+    """The quote: the source lines as written, without the list marker."""
+    if kind == "item":
+        return source[0][len(LIST_MARKER) :]
+    return "\n".join(source)
 
 
 def slugify(text: str) -> str:

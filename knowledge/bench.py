@@ -44,7 +44,8 @@ class Bench:
         m = self.machine
         return "\n".join(
             [
-                f"machine: {m['cpu']}, {m['cores']} cores, Python {m['python']}, torch threads {m['torch_threads']}",
+                f"machine: {m['cpu']}, {m['cores']} cores, Python {m['python']}, torch threads {m['torch_threads']}, "
+                f"load average at start {m['load_average']:.2f} (other processes compete for the cores)",
                 f"model load (not part of the targets): {self.model_load_s:.2f} s",
                 f"index build (embed {m['vectors']} vectors, write): {self.build_s:.2f} s   (target <= 30 s)",
                 f"index load, fresh process after the model, incl. faiss/bm25s imports: "
@@ -64,6 +65,7 @@ def machine() -> dict:
         "cores": os.cpu_count(),
         "python": platform.python_version(),
         "torch_threads": torch.get_num_threads(),
+        "load_average": os.getloadavg()[0],
     }
 
 
@@ -100,8 +102,8 @@ def run_bench() -> Bench:
     searcher = Searcher.load(encoder=encoder, settings=settings)
     load_warm_s = time.perf_counter() - start
 
-    latencies = search_latencies(searcher, [q.text for q in load_dev_set().in_scope])
     info = machine() | {"vectors": built.faiss_index.ntotal}
+    latencies = search_latencies(searcher, [q.text for q in load_dev_set().in_scope])
     return Bench(
         machine=info,
         model_load_s=model_load_s,

@@ -146,13 +146,12 @@ def build_index(
     meta_path: Path = ARTICLE_META,
 ) -> DenseIndex:
     import faiss
-
     import numpy as np
 
     passages = article.passages
     views = [passage_views(passage, settings) for passage in passages]
-    documents = [view for passage_views_ in views for view in passage_views_]
-    owners = np.repeat(np.arange(len(passages)), [len(v) for v in views])
+    documents = [view for per_passage in views for view in per_passage]
+    owners = np.repeat(np.arange(len(passages)), [len(per_passage) for per_passage in views])
     vectors = embed(encoder, documents, settings.batch_size, progress=progress)
     faiss_index = faiss.IndexFlatIP(vectors.shape[1])
     faiss_index.add(vectors)

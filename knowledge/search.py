@@ -61,6 +61,8 @@ class Scores:
 
 
 class Searcher:
+    citation = staticmethod(citation)
+
     def __init__(self, index: DenseIndex, encoder: Encoder, settings: Settings):
         self.index = index
         self.encoder = encoder
@@ -75,7 +77,7 @@ class Searcher:
         index = load_or_build(index_dir, encoder=encoder, settings=settings)
         searcher = cls(index, encoder, settings)
         if settings.method != "dense":
-            searcher.lexical  # build now, so the first question is not the slow one
+            _ = searcher.lexical  # build now, so the first question is not the slow one
         return searcher
 
     @property
@@ -95,6 +97,7 @@ class Searcher:
     # --- ranking --------------------------------------------------------------
 
     def scores(self, question: str, method: str | None = None) -> Scores:
+        """Every passage's scores for the question; lexical ones unless the method is dense."""
         method = method or self.settings.method
         dense = self.index.scores(self.embed(question))
         lexical = self.lexical.scores(question) if method != "dense" else None

@@ -2,11 +2,18 @@
 
 Pure and deterministic: relative phrases ("since Saturday", "yesterday") are
 measured from the `now` the caller passes in.
+
+Runners type many numbers that are not how long it has hurt: the length of a
+run ("a 2 hour run"), how often they run ("5 days a week"), a race to come
+("a marathon in 6 weeks") and when the pain began relative to the run ("2 days
+later", "12 hours after my run"). The first three are skipped; the last is
+returned by `onset_delay` instead, because it is the onset, not a duration.
 """
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 
 HOURS_PER_UNIT = {
     "minute": 1 / 60, "min": 1 / 60, "hour": 1, "hr": 1, "h": 1,
@@ -18,66 +25,160 @@ WORD_NUMBERS = {
     "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11,
     "twelve": 12, "fourteen": 14, "twenty": 20, "thirty": 30, "forty": 40,
     "a couple of": 2, "a couple": 2, "couple of": 2, "couple": 2, "a few": 3,
-    "few": 3, "several": 4, "a half": 0.5, "half a": 0.5, "half": 0.5,
+    "few": 3, "several": 4, "a half": 0.5, "half a": 0.5, "half an": 0.5, "half": 0.5,
 }
 WEEKDAYS = {
     "mon": 0, "monday": 0, "tue": 1, "tues": 1, "tuesday": 1, "wed": 2, "weds": 2,
     "wednesday": 2, "thu": 3, "thur": 3, "thurs": 3, "thursday": 3, "fri": 4,
     "friday": 4, "sat": 5, "saturday": 5, "sun": 6, "sunday": 6,
 }
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
+         ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
+         ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"), ("dec", "december")],
+        start=1,
+    )
+    for name in names
+}
 # Fixed phrases, longest first so "the day before yesterday" wins over
 # "yesterday". "since this morning" is taken as a few hours.
 RELATIVE_HOURS = {
-    "day before yesterday": 48, "yesterday": 24, "last night": 12,
+    "day before yesterday": 48, "the other day": 48, "yesterday": 24, "last night": 12,
     "this morning": 6, "today": 6, "this afternoon": 3, "tonight": 2,
-    "last week": 168, "the weekend": None, "ages": 730, "forever": 730,
+    "last week": 168, "ages": 730, "forever": 730,
 }
-# A bare number-and-unit that describes *when* the pain began relative to
-# the run ("2 days later", "12 hours after my run") is onset, not duration.
-ONSET_FOLLOWERS = re.compile(r"^\s*(later|after\b|post\b|into\b|in\b)")
-MORE_THAN = re.compile(r"(over|more than|more then|longer than|at least|past|upwards of|beyond)\s*$")
-LESS_THAN = re.compile(r"(nearly|almost|under|less than|not quite|just under)\s*$")
 
+# What follows an amount that makes it the onset: "2 days later", "12 hours
+# after my run", and, for less than a run's length, "20 minutes into my run"
+# ("3 days in and it still hurts" is a duration).
+ONSET_AFTER = re.compile(r"\s*(?:later|after|afterwards)\b")
+DURING_AFTER = re.compile(r"\s*(?:into|in)\b(?!\s+a\s+row)")
+LONGEST_RUN_HOURS = 12
+# What follows an amount that is not about the pain: how often ("5 days a
+# week"), the run itself ("a 2 hour run"), or a date to come ("a week away").
+NOT_PAIN_AFTER = re.compile(
+    r"\s*(?:a|per|each|every|in\s+a)\s+(?:week|wk|month|fortnight|day)\b"
+    r"|\s*(?:run|jog|race|long\s+run|session|workout|hike|ride|marathon|training|of\s+running|of\s+training)\b"
+    r"|\s*(?:away|to\s+go|until|till|before\s+(?:my|the)\s+(?:race|marathon))\b"
+)
+# What comes just before an amount that is not about the pain: running for a
+# time ("ran for 2 hours", "been running for 3 years"), how often ("twice a
+# week"), or a date to come ("a marathon in 6 weeks").
+NOT_PAIN_BEFORE = re.compile(
+    r"(?:\b(?:run|runs|ran|running|jog|jogged|jogging|raced|racing|trained|training|did|every|in)"
+    r"(?:\s+(?:for|about|around|roughly|nearly|over|almost|like))*"
+    r"|\b(?:once|twice|times|x|days?|miles?|km|k))\s*$"  # "5 days a week", "40 miles a week"
+)
+AGO_AFTER = re.compile(r"\s*ago\b")
+MORE_THAN = re.compile(r"(?:\bover|\bmore than|\bmore then|\blonger than|\bat least|\bupwards of|\bbeyond|>)\s*$")
+LESS_THAN = re.compile(r"(?:\bnearly|\balmost|\bunder|\bless than|\bnot quite|\bjust under|<)\s*$")
+AFTER_UNIT_MORE = re.compile(r"\s*(?:\+|plus\b|or more\b|or longer\b|and counting\b)")
+
+_WORDS = "|".join(sorted(map(re.escape, WORD_NUMBERS), key=len, reverse=True))
 # Digits may touch their unit ("48hrs"); words may not ("and" is not "an d").
-_NUMBER = r"(\d+(?:\.\d+)?(?=\s*[a-z])|(?:" + "|".join(sorted(map(re.escape, WORD_NUMBERS), key=len, reverse=True)) + r")(?=\s))"
-_UNIT = r"(" + "|".join(sorted(HOURS_PER_UNIT, key=len, reverse=True)) + r")s?"
+_NUMBER = rf"(?:\d+(?:\.\d+)?|(?:{_WORDS})(?![\w']))"
+_UNIT = "|".join(sorted(HOURS_PER_UNIT, key=len, reverse=True))
 AMOUNT = re.compile(
-    rf"(?<![\w-]){_NUMBER}(?:\s*(?:-|to|or)\s*(\d+(?:\.\d+)?))?\s*(\+|plus)?\s*(?:and a half\s*)?{_UNIT}(?!\w)"
+    rf"(?<![\w.])(?P<number>{_NUMBER})"
+    rf"(?:\s*(?:-|–|to|or|/)\s*(?P<upper>{_NUMBER}))?"  # "2-3 days", "two or three days"
+    rf"(?P<half_before>\s+and\s+a\s+half)?"  # "one and a half weeks"
+    rf"\s*(?P<plus>\+|plus\b)?"  # "3+ days"
+    rf"\s*(?P<unit>{_UNIT})s?(?![\w'’])"
+    rf"(?:\s+or\s+(?P<upper_after>{_NUMBER})(?!\s*(?:{_UNIT})s?\b))?"  # "a day or two"
+    rf"(?P<half_after>\s+and\s+a\s+half)?"  # "a day and a half"
 )
+_WEEKDAY_NAMES = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
 WEEKDAY = re.compile(
-    r"\b(?:since|from|on|started|start|began|begun|last)\s+(?:on\s+|last\s+|the\s+)?("
-    + "|".join(sorted(WEEKDAYS, key=len, reverse=True)) + r")\b"
+    r"\b(?:since|from|on|started|start|began|begun|last|after)\s+(?:on\s+|last\s+|the\s+)?"
+    rf"({_WEEKDAY_NAMES})\b"
 )
-WEEKEND = re.compile(r"\b(?:since|over|at|on)\s+(?:the\s+|last\s+)?weekend\b")
+WEEKEND = re.compile(r"\b(?:since|over|at|on|after)\s+(?:the\s+|last\s+)?weekend\b")
+_MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
+_DAY = r"(\d{1,2})(?:st|nd|rd|th)?\b"
+DATE = re.compile(
+    rf"\b(?:since|from|started on|began on)\s+(?:the\s+)?(?:{_DAY}(?:\s+of)?(?:\s+({_MONTH_NAMES})\b)?|({_MONTH_NAMES})\s+(?:the\s+)?{_DAY})"
+    r"(?!\s*(?:mile|k|km|min|hour|hr|day|week|am|pm|:))"
+)
+
+
+@dataclass(frozen=True)
+class OnsetDelay:
+    """When the pain began, relative to the run, and where the text says so."""
+
+    hours: float  # hours after the run finished; 0 with `during` set
+    during: bool  # "20 minutes into my run"
+    start: int
+    end: int
 
 
 def duration_hours(text: str, now: datetime) -> float | None:
     """Hours the pain has lasted according to `text`, or None if it says not."""
-    lowered = text.lower().replace("’", "'")
-    return (
-        _from_amount(lowered)
-        or _from_weekday(lowered, now)
-        or _from_weekend(lowered, now)
-        or _from_relative(lowered)
-    )
-
-
-def _from_amount(text: str) -> float | None:
-    for match in AMOUNT.finditer(text):
-        if ONSET_FOLLOWERS.match(text[match.end():]):
-            continue
-        number, upper, plus, unit = match.group(1), match.group(2), match.group(3), match.group(4)
-        value = float(upper) if upper else _number(number)
-        hours = value * HOURS_PER_UNIT[unit]
-        if "and a half" in match.group(0):
-            hours += 0.5 * HOURS_PER_UNIT[unit]
-        return _qualified(hours, text[: match.start()], bool(plus))
+    lowered = _lower(text)
+    for finder in (_from_amount, _from_weekday, _from_weekend, _from_date, _from_relative):
+        hours = finder(lowered, now)
+        if hours is not None:
+            return hours
     return None
 
 
-def _qualified(hours: float, before: str, plus: bool) -> float:
+def onset_delay(text: str) -> OnsetDelay | None:
+    """'2 days later', '12 hours after my run', '20 minutes into the run'."""
+    lowered = _lower(text)
+    for match in AMOUNT.finditer(lowered):
+        if NOT_PAIN_BEFORE.search(lowered, 0, match.start()):
+            continue
+        if follower := ONSET_AFTER.match(lowered, match.end()):
+            return OnsetDelay(_hours(match), False, match.start(), follower.end())
+        if _during_run(lowered, match):
+            follower = DURING_AFTER.match(lowered, match.end())
+            return OnsetDelay(0.0, True, match.start(), follower.end())
+    return None
+
+
+def _during_run(text: str, match: re.Match) -> bool:
+    return bool(DURING_AFTER.match(text, match.end())) and _hours(match) < LONGEST_RUN_HOURS
+
+
+def _lower(text: str) -> str:
+    return text.lower().replace("’", "'")
+
+
+def _from_amount(text: str, now: datetime) -> float | None:
+    del now  # amounts do not depend on the date
+    for match in AMOUNT.finditer(text):
+        if not _about_the_pain(text, match):
+            continue
+        before = text[: match.start()]
+        more = bool(match.group("plus")) or bool(AFTER_UNIT_MORE.match(text, match.end()))
+        return _qualified(_hours(match), before, more)
+    return None
+
+
+def _about_the_pain(text: str, match: re.Match) -> bool:
+    """False for onsets, run lengths, training frequency and dates to come."""
+    if AGO_AFTER.match(text, match.end()):
+        return True  # "ran 10 miles 2 days ago": the pain is about as old
+    if ONSET_AFTER.match(text, match.end()) or NOT_PAIN_AFTER.match(text, match.end()):
+        return False
+    if _during_run(text, match):
+        return False
+    return not NOT_PAIN_BEFORE.search(text, 0, match.start())
+
+
+def _hours(match: re.Match) -> float:
+    per_unit = HOURS_PER_UNIT[match.group("unit")]
+    upper = match.group("upper") or match.group("upper_after")
+    value = _number(upper) if upper else _number(match.group("number"))
+    if match.group("half_before") or match.group("half_after"):
+        value += 0.5
+    return value * per_unit
+
+
+def _qualified(hours: float, before: str, more: bool) -> float:
     """'over 3 days' must cross the 3-day line; 'nearly 3 days' must not."""
-    if plus or MORE_THAN.search(before):
+    if more or MORE_THAN.search(before):
         return hours + 1
     if LESS_THAN.search(before):
         return hours - 1
@@ -103,8 +204,32 @@ def _from_weekend(text: str, now: datetime) -> float | None:
     return days_back * 24.0
 
 
-def _from_relative(text: str) -> float | None:
+def _from_date(text: str, now: datetime) -> float | None:
+    """'since the 20th', 'since 20th November', 'since Nov 20': the latest such day not after today."""
+    match = DATE.search(text)
+    if not match:
+        return None
+    day = int(match.group(1) or match.group(4))
+    month_name = match.group(2) or match.group(3)
+    month = MONTHS[month_name] if month_name else now.month
+    try:
+        when = date(now.year, month, day)
+        if when > now.date():
+            when = date(now.year - 1, month, day) if month_name else _month_before(now.date(), day)
+    except ValueError:
+        return None  # "the 31st" of a short month
+    return (now.date() - when).days * 24.0
+
+
+def _month_before(today: date, day: int) -> date:
+    year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+    return date(year, month, day)
+
+
+def _from_relative(text: str, now: datetime) -> float | None:
+    del now  # fixed guesses, see RELATIVE_HOURS
     for phrase, hours in RELATIVE_HOURS.items():
-        if hours is not None and re.search(rf"\b{re.escape(phrase)}\b", text):
+        match = re.search(rf"\b{re.escape(phrase)}\b", text)
+        if match and not NOT_PAIN_BEFORE.search(text, 0, match.start()):
             return float(hours)
     return None

@@ -2,9 +2,14 @@
 
 Deterministic by design: a red flag must never depend on a statistical model's
 mood. Phrases live in lexicon.yml; matching runs on spaCy tokens normalised by
-a domain table and spaCy's lookup lemmatizer, so "swollen calves" and "calf
-swelling" meet the same entries. A denial ("no swelling", "it isn't red")
-turns a sign false; "not sure if it's swollen" leaves it unknown.
+a domain table, spaCy's lookup lemmatizer and a small typo corrector, so
+"swollen calves", "calf swelling" and "swolen calfs" meet the same entries.
+
+A denial ("no swelling", "it isn't red") turns a sign false; "not sure if it's
+swollen" leaves it unknown. Where the wording is ambiguous the reading that
+keeps a warning sign wins: a missed red flag is the worst mistake this module
+can make, and a false alarm on ordinary running talk the second worst, which
+is what the lexicon's `ordinary` phrases and sign contexts are for.
 """
 from __future__ import annotations
 
@@ -14,19 +19,36 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 
-from triage.durations import duration_hours
+from triage.durations import duration_hours, onset_delay
 
 LEXICON_PATH = Path(__file__).with_name("lexicon.yml")
 CORE_FACTS = ("pain_type", "onset", "location", "spread")
-NEGATION_REACH = 6  # tokens a cue reaches forward: "no swelling, redness or warmth"
+# A red flag may come at the end of a long message; past this it is not chat.
+MAX_CHARS = 20_000
+# Non-phrase words a negation reaches over: "I don't think it's really swollen".
+NEGATION_REACH = 5
+# Words allowed between the two halves of a `near` sign: "my pee is really dark".
+NEAR_GAP = 4
 # Listed entries are matched as phrases (longest wins inside one fact), and
 # when two values of a fact are named the one listed first wins: "dull but
 # sometimes sharp" counts as sharp, "both shins, one spot" as one spot.
 SPREAD_PRIORITY = ("one_spot", "widespread")
-SUBJECTS = {"it", "i", "my", "its", "it's", "they", "there", "he", "she", "this", "that"}
+# A pronoun after "and", a comma or "but" opens a new clause: "not numb and it is red".
+SUBJECTS = {"it", "i", "my", "its", "they", "there", "he", "she", "this", "that", "the", "you", "your", "we"}
+CLAUSE_ENDS = {".", "!", "?", ";", "\n", "\n\n"}
+LIST_WORDS = {"or", "nor", "and", "/", "&"}
+# Said straight after a sign: "Swelling? No." "Redness - yes." "Warm? not sure".
+AFTER_SEPARATORS = {"?", ":", "-", "=", "–", "—"}
+DENIED_AFTER = {"no", "none", "nope", "nah", "never", "not", "nothing", "negative"}
+AFFIRMED_AFTER = {"yes", "yeah", "yep", "yup", "yh", "y", "definitely", "def"}
+# Hours between the run and the start of the pain: below the first it began
+# right after, up to the second the next day (DOMS's 12 to 24 hours), else days later.
+RIGHT_AFTER_HOURS, NEXT_DAY_HOURS = 6, 36
+FACT_KINDS = (*CORE_FACTS, "sign")
 
 
 @dataclass(frozen=True)
@@ -75,77 +97,299 @@ class Extraction:
 
 def extract(text: str, now: datetime | None = None) -> Extraction:
     """Every fact `text` states, with denials and a whole-message answer."""
-    text = text.replace("’", "'").replace("‘", "'")
+    text = _clean(text or "")[:MAX_CHARS]
     matcher = _matcher()
-    doc = matcher.nlp(text[:5000])
-    spans = _longest_per_fact(matcher.phrases(doc))
-    unsure_spans = [s for s in spans if s[0] == "unsure"]
-    mentions = [
-        _mention(doc, key, start, end, unsure_spans, spans)
-        for key, start, end in spans
-        if key.split(":")[0] in (*CORE_FACTS, "sign")
-    ]
-    mentions = [m for m in mentions if m is not None]
+    doc = matcher.nlp(text)
+    reading = _Reading(doc, matcher.phrases(doc), matcher)
+    mentions = reading.mentions()
+    mentions = _with_onset_delay(text, mentions)
     hours = duration_hours(text, now or datetime.now())
     if hours is not None:
         mentions.append(Mention("duration", f"{hours:g}", 0, len(text)))
     return Extraction(tuple(mentions), _whole_answer(text, mentions))
 
 
-def _mention(doc, key, start, end, unsure_spans, spans) -> Mention | None:
-    fact, value, *polarity = key.split(":")
-    scope = _cue_before(doc, start, unsure_spans, spans)
-    if scope is None and _denied_after(doc, end):
-        scope = "neg"
-    if scope == "unsure":
-        return None
-    stated = not (polarity and polarity[0] == "absent")
-    present = stated if scope is None else not stated
-    if fact != "sign" and not present:
-        return None  # "not sharp" says nothing about which pain it is
-    first, last = doc[start], doc[end - 1]
-    return Mention(fact, value, first.idx, last.idx + len(last.text), present)
+def _clean(text: str) -> str:
+    """Typed variants of the apostrophe, one character for one, so offsets still fit."""
+    return text.translate(str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "“": '"', "”": '"'}))
 
 
-def _cue_before(doc, start: int, unsure_spans, spans) -> str | None:
-    """'neg', 'unsure' or None: the nearest cue in the same clause before `start`."""
-    matcher = _matcher()
-    starts_of_terms = {s for _, s, _ in spans}
-    for i in range(start - 1, max(-1, start - 1 - NEGATION_REACH), -1):
-        token = doc[i]
-        if any(s <= i < e for _, s, e in unsure_spans):
+class Span(NamedTuple):
+    """A phrase match, in tokens. Keys: 'sign:swelling:present', 'location:calf',
+    'unsure', 'ordinary', 'near:dark_urine:0:1', 'context:breathlessness:ordinary'."""
+
+    key: str
+    start: int
+    end: int
+
+    @property
+    def kind(self) -> str:
+        return self.key.split(":", 1)[0]
+
+
+class _Reading:
+    """One message's phrase matches, and the scope of each denial and doubt in it."""
+
+    def __init__(self, doc, spans: list[Span], matcher: "_Matcher"):
+        self.doc, self.m = doc, matcher
+        spans = _without_ordinary(spans)
+        self.clause_ids = self._clause_ids()
+        near = _near_signs(spans, self.clause_ids)
+        self.facts = _longest_per_group([s for s in spans if s.kind in FACT_KINDS] + list(near))
+        self.near_gaps = near  # near sign span -> the tokens between its halves
+        self.contexts = [s for s in spans if s.kind == "context"]
+        unsure = [s for s in spans if s.kind == "unsure"]
+        self.unsure_at = _covered(len(doc), unsure)
+        self.term_at = _covered(len(doc), self.facts)
+        self.term_starts = {s.start for s in self.facts}
+        # A fact inside a doubt ("hard to say") is the doubt, not the fact.
+        self.facts = [s for s in self.facts if not any(self.unsure_at[s.start:s.end])]
+
+    def mentions(self) -> list[Mention]:
+        mentions = []
+        for span in self.facts:
+            if self._ordinary_here(span):
+                continue
+            mention = self._mention(span)
+            if mention is not None:
+                mentions.append(mention)
+        return mentions
+
+    def _mention(self, span: Span) -> Mention | None:
+        fact, value, *polarity = span.key.split(":")
+        scope = self._scope(span)
+        if scope == "unsure":
+            return None
+        stated = not (polarity and polarity[0] == "absent")
+        present = {"neg": not stated, "yes": True}.get(scope, stated)
+        if fact != "sign" and not present:
+            return None  # "not sharp" says nothing about which pain it is
+        first, last = self.doc[span.start], self.doc[span.end - 1]
+        return Mention(fact, value, first.idx, last.idx + len(last.text), present)
+
+    def _scope(self, span: Span) -> str | None:
+        """'yes', 'neg', 'unsure' or None: what the words around `span` do to it."""
+        after = self._answer_after(span.end)
+        if after:
+            return after
+        inside = self._cue_between(*self.near_gaps.get(span, (0, 0)))
+        return inside or self._cue_before(span.start)
+
+    def _answer_after(self, end: int) -> str | None:
+        """'Swelling? No.' denies it, 'Red: yes' states it, 'Warm? not sure' doubts it."""
+        doc = self.doc
+        if end < len(doc) and doc[end].text in AFTER_SEPARATORS:
+            end += 1
+        elif end + 1 < len(doc) and not (doc[end + 1].is_punct or doc[end + 1].is_space):
+            return None  # without a separator only a lone word counts: "swelling no, red yes"
+        if end >= len(doc):
+            return None
+        if self.unsure_at[end]:
             return "unsure"
-        if token.norm_ in matcher.negation_cues or token.lower_ in matcher.negation_cues:
-            return "neg"
-        if token.lower_ in matcher.breakers or _starts_new_clause(doc, i):
-            return None
-        if token.text == "," and i + 1 not in starts_of_terms and doc[i + 1].lower_ not in ("or", "nor", "and"):
-            return None
-    return None
+        word = doc[end].lower_
+        return "neg" if word in DENIED_AFTER else "yes" if word in AFFIRMED_AFTER else None
+
+    def _cue_between(self, start: int, end: int) -> str | None:
+        """A cue between the halves of a near sign: 'my pee isn't dark'."""
+        for i in range(start, end):
+            if self.unsure_at[i]:
+                return "unsure"
+            if self._is_cue(i):
+                return "neg"
+        return None
+
+    def _cue_before(self, start: int) -> str | None:
+        """'neg', 'unsure' or None: the cue, if any, whose scope reaches `start`.
+
+        A cue reaches forward over other phrases, list words and a few light
+        words ("don't think it's", "no sign of any"); anything else, a new
+        clause or a breaker ("but", ".") ends its reach.
+        """
+        reach = 0
+        for i in range(start - 1, -1, -1):
+            token = self.doc[i]
+            if self.unsure_at[i]:
+                return "unsure"
+            if self.term_at[i]:
+                continue
+            if self._is_cue(i):
+                return "neg" if self._cue_applies(i) else None
+            if self._ends_scope(i):
+                return None
+            if token.text == ",":
+                if not self._list_comma(i):
+                    return None
+            elif token.norm_ not in LIST_WORDS:
+                reach += 1
+                if reach > NEGATION_REACH or token.norm_ not in self.m.reach_over:
+                    return None
+        return None
+
+    def _is_cue(self, i: int) -> bool:
+        token = self.doc[i]
+        return token.lower_ in self.m.negation_cues or token.norm_ in self.m.negation_cues
+
+    def _cue_applies(self, i: int) -> bool:
+        doc = self.doc
+        if i + 1 < len(doc) and doc[i + 1].is_punct:
+            return False  # "No, it's swollen", "nope - can't walk": an answer, not a denial
+        if doc[i].lower_ == "without":
+            # "can't walk without limping": a second negative undoes the first.
+            return not any(self._is_cue(j) for j in range(self._clause_start(i), i))
+        return True
+
+    def _ends_scope(self, i: int) -> bool:
+        token = self.doc[i]
+        if token.text in CLAUSE_ENDS or token.is_space or token.lower_ in self.m.breakers:
+            return True
+        if token.norm_ == "and" and i + 1 not in self.term_starts:
+            return True  # "no swelling and feels hot": "and" joins clauses, not list items
+        return _starts_new_clause(self.doc, i)
+
+    def _list_comma(self, comma: int) -> bool:
+        """Does a denial carry over this comma? Only inside a list that reads as one:
+        closed by "or"/"nor" or of three or more items ("no swelling, redness or
+        warmth"). "no chest pain, short of breath" may be two statements, and then
+        the safe reading keeps the second."""
+        if comma == 0 or not self.term_at[comma - 1] or comma + 1 not in self.term_starts:
+            return False
+        run = self._list_run(comma)
+        return any(t.norm_ in ("or", "nor") for t in run) or sum(t.text == "," for t in run) >= 2
+
+    def _list_run(self, comma: int):
+        """The tokens around `comma` that can belong to one list."""
+        def in_list(j: int) -> bool:
+            token = self.doc[j]
+            return (self.term_at[j] or token.text == "," or token.norm_ in LIST_WORDS
+                    or (token.norm_ in self.m.reach_over and not _starts_new_clause(self.doc, j)))
+
+        lo, hi = comma, comma + 1
+        while lo > 0 and in_list(lo - 1) and not self._is_cue(lo - 1):
+            lo -= 1
+        while hi < len(self.doc) and in_list(hi):
+            hi += 1
+        return self.doc[lo:hi]
+
+    def _clause_start(self, i: int) -> int:
+        while i > 0 and not self._ends_scope(i - 1):
+            i -= 1
+        return i
+
+    def _clause_ids(self) -> list[int]:
+        """A number per token that changes at every clause boundary, commas included."""
+        ids, clause = [], 0
+        for i, token in enumerate(self.doc):
+            if token.text in CLAUSE_ENDS or token.text == "," or token.is_space \
+                    or token.lower_ in self.m.breakers or _starts_new_clause(self.doc, i):
+                clause += 1
+            ids.append(clause)
+        return ids
+
+    def _ordinary_here(self, span: Span) -> bool:
+        """'out of breath at the end of my 10k': a sign whose clause also names
+        ordinary effort (and nothing that makes it a sign again) is running talk."""
+        fact, value, *_ = span.key.split(":")
+        if fact != "sign" or not self.contexts:
+            return False
+        ids = self.clause_ids
+        clause = {ids[i] for i in range(span.start, span.end)}
+        said = {c.key.rsplit(":", 1)[1] for c in self.contexts
+                if c.key.split(":")[1] == value and ids[c.start] in clause}
+        return "ordinary" in said and "keep" not in said
 
 
 def _starts_new_clause(doc, i: int) -> bool:
-    """'not numb and it is red': a pronoun after 'and' or a comma opens a new clause."""
-    return doc[i].lower_ in SUBJECTS and i > 0 and doc[i - 1].lower_ in ("and", ",", "but", "so")
+    """'not numb and it is red': a pronoun after 'and', a comma or 'but' opens a new clause."""
+    return doc[i].lower_ in SUBJECTS and i > 0 and doc[i - 1].lower_ in ("and", ",", "but", "so", "&")
 
 
-def _denied_after(doc, end: int) -> bool:
-    """'Swelling? No.' and 'redness: none' deny what they follow."""
-    rest = [t.lower_ for t in doc[end : end + 3]]
-    return len(rest) >= 2 and rest[0] in ("?", ":", "-", "=") and rest[1] in ("no", "none", "nope", "nah", "never")
+def _covered(length: int, spans) -> list[bool]:
+    covered = [False] * length
+    for span in spans:
+        for i in range(span.start, span.end):
+            covered[i] = True
+    return covered
+
+
+def _without_ordinary(spans: list[Span]) -> list[Span]:
+    """Drop phrases inside a longer ordinary one: 'warm' in 'warm up', 'red' in 'red in the face'."""
+    ordinary = [s for s in spans if s.kind == "ordinary"]
+    if not ordinary:
+        return spans
+    return [
+        s for s in spans
+        if s.kind == "ordinary"
+        or not any(o.start <= s.start and s.end <= o.end and o.end - o.start > s.end - s.start for o in ordinary)
+    ]
+
+
+def _near_signs(spans: list[Span], clause_ids: list[int]) -> dict[Span, tuple[int, int]]:
+    """Signs said in two halves a few words apart in one clause: 'pee is really dark',
+    'chest feels tight'. Each maps to the token range between its halves."""
+    halves: dict[tuple[str, str], list[Span]] = {}
+    for span in spans:
+        if span.kind == "near":
+            _, sign, rule, side = span.key.split(":")
+            halves.setdefault((sign, rule), [[], []])[int(side)].append(span)
+    found: dict[Span, tuple[int, int]] = {}
+    for (sign, _), (firsts, seconds) in halves.items():
+        for a in firsts:
+            for b in seconds:
+                left, right = (a, b) if a.start <= b.start else (b, a)
+                gap = right.start - left.end
+                if 0 <= gap <= NEAR_GAP and clause_ids[left.start] == clause_ids[right.end - 1]:
+                    found[Span(f"sign:{sign}:present", left.start, right.end)] = (left.end, right.start)
+    return found
+
+
+def _longest_per_group(spans: list[Span]) -> list[Span]:
+    """Within one fact keep the longest of overlapping phrases ('chest pain' over 'pain')."""
+    kept: list[Span] = []
+    for span in sorted(spans, key=lambda s: (s.start - s.end, s.start)):
+        group = _group(span.key)
+        if not any(_group(k.key) == group and k.start < span.end and span.start < k.end for k in kept):
+            kept.append(span)
+    return sorted(kept, key=lambda s: s.start)
+
+
+def _group(key: str) -> str:
+    parts = key.split(":")
+    return ":".join(parts[:2]) if parts[0] == "sign" else parts[0]
+
+
+def _with_onset_delay(text: str, mentions: list[Mention]) -> list[Mention]:
+    """'12 hours after my run' is an onset. Its number decides which one, over
+    any onset phrase inside it ('2 days after' also reads as 'day after')."""
+    delay = onset_delay(text)
+    if delay is None:
+        return mentions
+    if delay.during:
+        value = "during_run"
+    elif delay.hours < RIGHT_AFTER_HOURS:
+        value = "right_after"
+    elif delay.hours <= NEXT_DAY_HOURS:
+        value = "next_day"
+    else:
+        value = "days_later"
+    kept = [m for m in mentions if not (m.fact == "onset" and m.start < delay.end and delay.start < m.end)]
+    return kept + [Mention("onset", value, delay.start, delay.end)]
 
 
 def _whole_answer(text: str, mentions: list[Mention]) -> str | None:
-    """'unsure' or 'none' when the message is that answer and nothing more."""
-    said = re.sub(r"[^\w\s']", " ", text.lower())
-    said = re.sub(r"\b(tbh|really|honestly|mate|sorry|to be honest|lol|haha|um+|er+|hmm+)\b", " ", said)
-    said = " ".join(said.split())
+    """'unsure' or 'none' when the message is that answer and nothing more.
+
+    A denial of named signs ("no swelling") is not "none of these": read that
+    way it would deny every sign the runner was never asked about.
+    """
     answers = _matcher().answers
+    said = _plain(text, answers["emoji"])
+    said = re.sub(r"\b(tbh|really|honestly|mate|sorry|to be honest|lol|haha|um+|er+|hmm+|ok|okay|well)\b", " ", said)
+    said = " ".join(said.split())
     if said in answers["unsure"] or (not mentions and _starts_with(said, answers["unsure"])):
         return "unsure"
     if any(m.present for m in mentions):
         return None
-    if said in answers["none"] or _starts_with(said, answers["none"]):
+    if said in answers["none"] or _starts_with(said, answers["none"] if not mentions else answers["none_strong"]):
         return "none"
     return None
 
@@ -154,25 +398,16 @@ def _starts_with(said: str, phrases: list[str]) -> bool:
     return any(said.startswith(p + " ") for p in phrases if len(p) > 1)
 
 
+def _plain(phrase: str, emoji: dict[str, str] | None = None) -> str:
+    for symbol, words in (emoji or {}).items():
+        phrase = phrase.replace(symbol, f" {words} ")
+    return " ".join(re.sub(r"[^\w\s']", " ", phrase.lower()).split())
+
+
 def _priority(fact: str) -> list[str]:
     if fact == "spread":
         return list(SPREAD_PRIORITY)
     return list(_matcher().lexicon[fact])
-
-
-def _longest_per_fact(spans: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
-    """Within one fact keep the longest of overlapping phrases ('chest pain' over 'pain')."""
-    kept: list[tuple[str, int, int]] = []
-    for key, start, end in sorted(spans, key=lambda s: (s[1] - s[2], s[1])):
-        group = _group(key)
-        if not any(_group(k) == group and s < end and start < e for k, s, e in kept):
-            kept.append((key, start, end))
-    return sorted(kept, key=lambda s: s[1])
-
-
-def _group(key: str) -> str:
-    parts = key.split(":")
-    return ":".join(parts[:2]) if parts[0] == "sign" else parts[0]
 
 
 class _Matcher:
@@ -180,53 +415,159 @@ class _Matcher:
 
     def __init__(self, lexicon: dict):
         self.lexicon = lexicon
-        self.nlp = _pipeline(lexicon["normalise"])
         self.negation_cues = set(lexicon["negation_cues"])
         self.breakers = set(lexicon["scope_breakers"])
-        self.answers = {k: [_plain(p) for p in v] for k, v in lexicon["answers"].items()}
+        self.answers = {k: [_plain(p) for p in v] for k, v in lexicon["answers"].items() if k != "emoji"}
+        self.answers["emoji"] = lexicon["answers"]["emoji"]
+        self.answers["none_strong"] = [p for p in self.answers["none"] if p not in self.negation_cues]
+        table = _phrase_table(lexicon)
+        self.nlp = _pipeline(lexicon["normalise"], _domain_words(table, lexicon["normalise"]))
+        self.reach_over = {t.norm_ for t in self.nlp(" ".join(lexicon["negation_reaches_over"]))}
+        self.fillers = {t.norm_ for t in self.nlp(" ".join(lexicon["fillers"]))}
         from spacy.matcher import PhraseMatcher
 
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="NORM")
-        for key, phrases in _phrase_table(lexicon).items():
+        for key, phrases in table.items():
             self.matcher.add(key, list(self.nlp.pipe(phrases)))
 
-    def phrases(self, doc) -> list[tuple[str, int, int]]:
-        strings = self.nlp.vocab.strings
-        return [(strings[match_id], start, end) for match_id, start, end in self.matcher(doc)]
+    def phrases(self, doc) -> list[Span]:
+        """Matches in `doc`, and in `doc` without its filler words, so that
+        "can't put any weight" and "foot is really cold" meet their phrases."""
+        found = {self._span(match) for match in self.matcher(doc)}
+        kept = [i for i, token in enumerate(doc) if token.norm_ not in self.fillers]
+        if len(kept) < len(doc):
+            for key, start, end in self.matcher(_subdoc(doc, kept)):
+                found.add(self._span((key, kept[start], kept[end - 1] + 1)))
+        return sorted(found, key=lambda s: (s.start, s.end, s.key))
+
+    def _span(self, match) -> Span:
+        key, start, end = match
+        return Span(self.nlp.vocab.strings[key], start, end)
 
 
-def _plain(phrase: str) -> str:
-    return " ".join(re.sub(r"[^\w\s']", " ", phrase.lower()).split())
+def _subdoc(doc, kept: list[int]):
+    """A new Doc of the `kept` tokens, keeping their norms."""
+    from spacy.tokens import Doc
+
+    words = [doc[i].text for i in kept]
+    sub = Doc(doc.vocab, words=words, spaces=[True] * len(words))
+    for token, i in zip(sub, kept):
+        token.norm_ = doc[i].norm_
+    return sub
 
 
 def _phrase_table(lexicon: dict) -> dict[str, list[str]]:
-    table: dict[str, list[str]] = {"unsure": lexicon["uncertainty_cues"]}
+    table: dict[str, list[str]] = {"unsure": lexicon["uncertainty_cues"], "ordinary": lexicon["ordinary"]}
     for fact in CORE_FACTS:
         for value, phrases in lexicon[fact].items():
             table[f"{fact}:{value}"] = phrases
-    for sign, polarities in lexicon["signs"].items():
-        for polarity, phrases in polarities.items():
-            table[f"sign:{sign}:{polarity}"] = phrases
+    for sign, entry in lexicon["signs"].items():
+        for polarity in ("present", "absent"):
+            if polarity in entry:
+                table[f"sign:{sign}:{polarity}"] = entry[polarity]
+        for rule, halves in enumerate(entry.get("near", [])):
+            for side, phrases in enumerate(halves):
+                table[f"near:{sign}:{rule}:{side}"] = phrases
+        for context in ("ordinary", "keep"):
+            if f"{context}_with" in entry:
+                table[f"context:{sign}:{context}"] = entry[f"{context}_with"]
     return table
 
 
-def _pipeline(normalise: dict[str, str]):
+def _domain_words(table: dict[str, list[str]], normalise: dict[str, str]) -> set[str]:
+    """Words a typo may be corrected to: those of body parts, pains and signs,
+    and the slang and misspellings the normalise table already knows."""
+    words = {w for w in normalise if w.isalpha() and len(w) >= 4}
+    for key, phrases in table.items():
+        if key.split(":")[0] in ("location", "pain_type", "sign", "near"):
+            for phrase in phrases:
+                words.update(w for w in re.findall(r"[a-z]+", phrase.lower()) if len(w) >= 4)
+    return words
+
+
+class _Normaliser:
+    """Sets each token's NORM: the domain table, else the lookup lemma, with
+    stretched words ("swollennnn") shortened and one-letter typos of domain
+    words ("hamstrng", "brethless") corrected when the word is not English."""
+
+    def __init__(self, nlp, normalise: dict[str, str], domain: set[str]):
+        from spacy.lang.en.stop_words import STOP_WORDS
+
+        self.normalise = normalise
+        self.lemmas = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+        self.english = set(self.lemmas.values()) | set(STOP_WORDS) | set(normalise) | domain
+        self.domain = domain
+        self.typos: dict[str, set[str]] = {}
+        for word in domain:
+            for variant in _deletions(word) | {word}:
+                self.typos.setdefault(variant, set()).add(word)
+
+    def __call__(self, doc):
+        for token in doc:
+            token.norm_ = self.norm(token.lower_, token.lemma_.lower())
+        return doc
+
+    def norm(self, lower: str, lemma: str) -> str:
+        if lower in self.english or lower in self.lemmas or not lower.isalpha():
+            return self._known(lower, lemma)
+        for word in _unstretched(lower):
+            if word in self.english:
+                return self._known(word, self.lemmas.get(word, word))
+        corrected = self._corrected(_unstretched(lower)[0])
+        return self._known(corrected, self.lemmas.get(corrected, corrected)) if corrected else self._known(lower, lemma)
+
+    def _known(self, lower: str, lemma: str) -> str:
+        return self.normalise.get(lower) or self.normalise.get(lemma) or lemma or lower
+
+    def _corrected(self, word: str) -> str | None:
+        if len(word) < 4:
+            return None
+        candidates = set()
+        for variant in _deletions(word) | {word}:
+            candidates |= self.typos.get(variant, set())
+        candidates = {c for c in candidates if _one_edit(word, c)}
+        norms = {self._known(c, self.lemmas.get(c, c)) for c in candidates}
+        return min(candidates) if len(norms) == 1 else None
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """One insertion, deletion, substitution or swap of neighbours turns a into b."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+def _unstretched(word: str) -> list[str]:
+    """'swollennnn' -> ['swollenn', 'swollen']; a word without runs -> [word]."""
+    if not re.search(r"(.)\1\1", word):
+        return [word]
+    return [re.sub(r"(.)\1{2,}", r"\1\1", word), re.sub(r"(.)\1+", r"\1", word)]
+
+
+def _pipeline(normalise: dict[str, str], domain: set[str]):
     spacy = _import_spacy()
+    from spacy.util import compile_infix_regex
+
     nlp = spacy.blank("en")
+    # "swollen&red" and "pins&needles" are two words and a conjunction.
+    nlp.tokenizer.infix_finditer = compile_infix_regex([*nlp.Defaults.infixes, r"&"]).finditer
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     nlp.initialize()
-
-    def set_norms(doc):
-        for token in doc:
-            lower = token.lower_
-            token.norm_ = normalise.get(lower) or normalise.get(token.lemma_.lower()) or token.lemma_.lower() or lower
-        return doc
+    normaliser = _Normaliser(nlp, normalise, domain)
 
     from spacy.language import Language
 
-    if "triage_norms" not in Language.factories:
-        Language.component("triage_norms", func=set_norms)
-    nlp.add_pipe("triage_norms")
+    name = f"triage_norms_{id(normaliser)}"
+    Language.component(name, func=normaliser)
+    nlp.add_pipe(name)
     return nlp
 
 
