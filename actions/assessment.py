@@ -19,6 +19,7 @@ from actions.tracker_facts import (
     last_question_asked,
     latest_entities,
     signs_in_latest_message,
+    times_asked_in_a_row,
 )
 from triage.engine import assess
 from triage.facts import UNKNOWN
@@ -29,6 +30,7 @@ FORM_SLOTS = (*FACT_SLOTS, "warning_signs")
 LEVELS_THAT_END_CHECKLIST = ("emergency", "urgent")
 # Intents that leave the form's questions to a rule of their own.
 INTERRUPTIONS = {"stop", "ask_question", "out_of_scope", "emergency"}
+MAX_ASKS = 2  # a question and one re-ask; then the fact stays unknown
 
 
 class ValidateSlotMappings(ValidationAction):
@@ -89,7 +91,7 @@ class ValidateAssessmentForm(FormValidationAction):
         if signs_in_latest_message(tracker):
             level = assess(facts_from_tracker(tracker)).level
             return {"warning_signs": "done" if level in LEVELS_THAT_END_CHECKLIST else None}
-        return {"warning_signs": None}
+        return {"warning_signs": UNKNOWN if times_asked_in_a_row(tracker, "warning_signs") >= MAX_ASKS else None}
 
 
 def _answered_none_of_these(tracker: Tracker) -> bool:
@@ -105,14 +107,15 @@ def _unsure_or_nothing(slot: str, tracker: Tracker) -> Dict[Text, Any]:
     """'Not sure' to this slot's question leaves the fact unknown, and moves on.
 
     An answer the bot did not understand is returned as an explicit None so
-    that the form asks again instead of being rejected.
+    that the form asks again instead of being rejected; after one re-ask the
+    fact is left unknown, so a runner is never stuck on a question.
     """
     if tracker.get_slot("requested_slot") != slot:
         return {}
     if latest_answer(tracker) == "unsure":
         return {slot: UNKNOWN}
     if tracker.get_slot(slot) is None and not latest_entities(tracker, slot):
-        return {slot: None}
+        return {slot: UNKNOWN if times_asked_in_a_row(tracker, slot) >= MAX_ASKS else None}
     return {}
 
 

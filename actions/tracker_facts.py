@@ -78,3 +78,18 @@ def already_handled(tracker: Tracker) -> bool:
         if event.get("event") == "action" and event.get("name") not in BOOKKEEPING_ACTIONS:
             return True
     return False
+
+
+def times_asked_in_a_row(tracker: Tracker, slot: str) -> int:
+    """How many of the bot's latest questions in a row asked for `slot`."""
+    count = 0
+    for event in reversed(tracker.events):
+        if event.get("event") != "bot":
+            continue
+        asked = ((event.get("data") or {}).get("custom") or {}).get("ask")
+        if asked is None:
+            continue  # an answer to a question in between does not break the run
+        if asked != slot:
+            break
+        count += 1
+    return count

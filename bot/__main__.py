@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 from bot.settings import ROOT, load_settings, quiet_environment
+from bot.training import prepare
 
 
 def cmd_train(args) -> int:
@@ -16,20 +17,6 @@ def cmd_train(args) -> int:
 
     train_if_needed(load_settings())
     return 0
-
-
-def prepare(settings) -> None:
-    """Everything `run` needs that may be stale: the model and the article index."""
-    from bot.training import train_if_needed
-
-    train_if_needed(settings)
-    _build_index_if_stale()
-
-
-def _build_index_if_stale() -> None:
-    from knowledge.index import load_or_build
-
-    load_or_build(progress=True)
 
 
 def cmd_run(args) -> int:
@@ -66,6 +53,32 @@ def cmd_test_stories(args) -> int:
     ])
 
 
+def cmd_eval(args) -> int:
+    """Triage vignettes over REST against a bot of its own, then retrieval quality."""
+    from dataclasses import replace
+    import tempfile
+    from pathlib import Path
+
+    from bot import evaluate_triage
+    from bot.servers import running_bot
+
+    base = load_settings()
+    prepare(base)
+    with tempfile.TemporaryDirectory() as scratch:
+        settings = replace(base, rasa_port=5505, action_port=5555,
+                           tracker_db=Path(scratch) / "eval.db", log_dir=Path(scratch))
+        with running_bot(settings):
+            triage_rc = evaluate_triage.main(["--url", settings.rasa_url, "--report", "reports/triage_eval.md"])
+    retrieval_rc = subprocess.run([sys.executable, "-m", "knowledge", "eval"], cwd=ROOT, env=quiet_environment(base)).returncode
+    return triage_rc or retrieval_rc
+
+
+def cmd_bench(args) -> int:
+    from bot.bench import main as bench
+
+    return bench()
+
+
 def _rasa(arguments: list[str]) -> int:
     settings = load_settings()
     return subprocess.run([sys.executable, "-m", "rasa", *arguments], cwd=ROOT, env=quiet_environment(settings)).returncode
@@ -77,6 +90,8 @@ COMMANDS = {
     "train": (cmd_train, "train the Rasa model if its data or config changed"),
     "check": (cmd_check, "validate the Rasa training data and domain"),
     "test-stories": (cmd_test_stories, "run Rasa's test stories, failing on any prediction error"),
+    "eval": (cmd_eval, "quality: triage vignettes over REST, retrieval on the question dev set"),
+    "bench": (cmd_bench, "speed and memory figures, with the machine they came from"),
 }
 
 

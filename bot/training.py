@@ -76,3 +76,11 @@ def _show_progress(process: subprocess.Popen, log_path: Path) -> None:
 
 def _stamp(settings: Settings) -> Path:
     return settings.models_dir / f"{MODEL_NAME}.fingerprint"
+
+
+def prepare(settings: Settings) -> None:
+    """Everything a running bot needs that may be stale: the model and the article index."""
+    from knowledge.index import load_or_build
+
+    train_if_needed(settings)
+    load_or_build(progress=True)

@@ -127,7 +127,7 @@ def onset_delay(text: str) -> OnsetDelay | None:
     """'2 days later', '12 hours after my run', '20 minutes into the run'."""
     lowered = _lower(text)
     for match in AMOUNT.finditer(lowered):
-        if NOT_PAIN_BEFORE.search(lowered, 0, match.start()):
+        if _not_pain_before(lowered, match.start()):
             continue
         if follower := ONSET_AFTER.match(lowered, match.end()):
             return OnsetDelay(_hours(match), False, match.start(), follower.end())
@@ -150,7 +150,7 @@ def _from_amount(text: str, now: datetime) -> float | None:
     for match in AMOUNT.finditer(text):
         if not _about_the_pain(text, match):
             continue
-        before = text[: match.start()]
+        before = _before(text, match.start())
         more = bool(match.group("plus")) or bool(AFTER_UNIT_MORE.match(text, match.end()))
         return _qualified(_hours(match), before, more)
     return None
@@ -164,7 +164,16 @@ def _about_the_pain(text: str, match: re.Match) -> bool:
         return False
     if _during_run(text, match):
         return False
-    return not NOT_PAIN_BEFORE.search(text, 0, match.start())
+    return not _not_pain_before(text, match.start())
+
+
+def _before(text: str, start: int) -> str:
+    """The few words before `start`: all the look-behind patterns need, in constant time."""
+    return text[max(0, start - 40) : start]
+
+
+def _not_pain_before(text: str, start: int) -> bool:
+    return bool(NOT_PAIN_BEFORE.search(_before(text, start)))
 
 
 def _hours(match: re.Match) -> float:
@@ -230,6 +239,6 @@ def _from_relative(text: str, now: datetime) -> float | None:
     del now  # fixed guesses, see RELATIVE_HOURS
     for phrase, hours in RELATIVE_HOURS.items():
         match = re.search(rf"\b{re.escape(phrase)}\b", text)
-        if match and not NOT_PAIN_BEFORE.search(text, 0, match.start()):
+        if match and not _not_pain_before(text, match.start()):
             return float(hours)
     return None

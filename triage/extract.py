@@ -41,6 +41,7 @@ SPREAD_PRIORITY = ("one_spot", "widespread")
 SUBJECTS = {"it", "i", "my", "its", "they", "there", "he", "she", "this", "that", "the", "you", "your", "we"}
 CLAUSE_ENDS = {".", "!", "?", ";", "\n", "\n\n"}
 LIST_WORDS = {"or", "nor", "and", "/", "&"}
+CONTRASTS = {"but", "though", "tho", "although", "however", "whereas", "yet", "except"}
 # Said straight after a sign: "Swelling? No." "Redness - yes." "Warm? not sure".
 AFTER_SEPARATORS = {"?", ":", "-", "=", "–", "—"}
 DENIED_AFTER = {"no", "none", "nope", "nah", "never", "not", "nothing", "negative"}
@@ -127,11 +128,23 @@ class Span(NamedTuple):
         return self.key.split(":", 1)[0]
 
 
+class _Token(NamedTuple):
+    """The token attributes scope rules read, copied once: spaCy's are slow to fetch."""
+
+    text: str
+    lower_: str
+    norm_: str
+    is_punct: bool
+    is_space: bool
+    idx: int
+
+
 class _Reading:
     """One message's phrase matches, and the scope of each denial and doubt in it."""
 
     def __init__(self, doc, spans: list[Span], matcher: "_Matcher"):
-        self.doc, self.m = doc, matcher
+        self.m = matcher
+        self.doc = [_Token(t.text, t.lower_, t.norm_, t.is_punct, t.is_space, t.idx) for t in doc]
         spans = _without_ordinary(spans)
         self.clause_ids = self._clause_ids()
         near = _near_signs(spans, self.clause_ids)
@@ -276,11 +289,12 @@ class _Reading:
         return i
 
     def _clause_ids(self) -> list[int]:
-        """A number per token that changes at every clause boundary, commas included."""
+        """A number per token that changes at every clause boundary: a sentence
+        end, a comma, a contrast ("but") or a new subject ("and it")."""
         ids, clause = [], 0
         for i, token in enumerate(self.doc):
             if token.text in CLAUSE_ENDS or token.text == "," or token.is_space \
-                    or token.lower_ in self.m.breakers or _starts_new_clause(self.doc, i):
+                    or token.lower_ in CONTRASTS or _starts_new_clause(self.doc, i):
                 clause += 1
             ids.append(clause)
         return ids
@@ -313,14 +327,13 @@ def _covered(length: int, spans) -> list[bool]:
 
 def _without_ordinary(spans: list[Span]) -> list[Span]:
     """Drop phrases inside a longer ordinary one: 'warm' in 'warm up', 'red' in 'red in the face'."""
-    ordinary = [s for s in spans if s.kind == "ordinary"]
-    if not ordinary:
-        return spans
-    return [
-        s for s in spans
-        if s.kind == "ordinary"
-        or not any(o.start <= s.start and s.end <= o.end and o.end - o.start > s.end - s.start for o in ordinary)
-    ]
+    covering: dict[int, list[Span]] = {}  # token -> ordinary phrases over it
+    for o in spans:
+        if o.kind == "ordinary":
+            for i in range(o.start, o.end):
+                covering.setdefault(i, []).append(o)
+    return [s for s in spans if s.kind not in (*FACT_KINDS, "near") or not any(
+        s.end <= o.end and o.end - o.start > s.end - s.start for o in covering.get(s.start, ()))]
 
 
 def _near_signs(spans: list[Span], clause_ids: list[int]) -> dict[Span, tuple[int, int]]:
@@ -335,6 +348,8 @@ def _near_signs(spans: list[Span], clause_ids: list[int]) -> dict[Span, tuple[in
     for (sign, _), (firsts, seconds) in halves.items():
         for a in firsts:
             for b in seconds:
+                if abs(a.start - b.start) > NEAR_GAP + 8:
+                    continue  # too far apart for any phrase lengths: skip the detailed test
                 left, right = (a, b) if a.start <= b.start else (b, a)
                 gap = right.start - left.end
                 if 0 <= gap <= NEAR_GAP and clause_ids[left.start] == clause_ids[right.end - 1]:
@@ -345,9 +360,11 @@ def _near_signs(spans: list[Span], clause_ids: list[int]) -> dict[Span, tuple[in
 def _longest_per_group(spans: list[Span]) -> list[Span]:
     """Within one fact keep the longest of overlapping phrases ('chest pain' over 'pain')."""
     kept: list[Span] = []
+    taken: dict[str, set[int]] = {}  # group -> tokens already covered by a kept phrase
     for span in sorted(spans, key=lambda s: (s.start - s.end, s.start)):
-        group = _group(span.key)
-        if not any(_group(k.key) == group and k.start < span.end and span.start < k.end for k in kept):
+        tokens = taken.setdefault(_group(span.key), set())
+        if not tokens.intersection(range(span.start, span.end)):
+            tokens.update(range(span.start, span.end))
             kept.append(span)
     return sorted(kept, key=lambda s: s.start)
 

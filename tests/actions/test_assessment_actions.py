@@ -597,3 +597,17 @@ async def test_form_validation_goes_on_after_the_interruption_was_handled(dispat
     )
     events = await ValidateAssessmentForm().run(dispatcher, tracker, domain)
     assert SlotSet("pain_type", None) in events  # not rejected: the question is asked again
+
+
+@pytest.mark.parametrize("slot", ["pain_type", "onset", "location", "spread", "duration", "warning_signs"])
+async def test_an_answer_not_understood_twice_leaves_the_fact_unknown(slot, dispatcher, domain):
+    tracker = form_tracker(domain, slot, text="hmm well you know")
+    tracker.events.insert(0, bot_ask_event(slot))  # asked, not understood, asked again
+    events = await ValidateAssessmentForm().run(dispatcher, tracker, domain)
+    assert SlotSet(slot, "unknown") in events
+
+
+async def test_an_answer_not_understood_once_is_asked_again(dispatcher, domain):
+    tracker = form_tracker(domain, "onset", text="hmm well you know")
+    events = await ValidateAssessmentForm().run(dispatcher, tracker, domain)
+    assert SlotSet("onset", None) in events

@@ -15,7 +15,7 @@ import pytest
 from bot.rest_client import RestClient
 from bot.servers import running_bot
 from bot.settings import load_settings
-from bot.training import train_if_needed
+from bot.training import prepare
 
 
 class Conversation:
@@ -47,7 +47,7 @@ def make_settings(tmp_path):
 
 @pytest.fixture(scope="session")
 def trained():
-    train_if_needed(load_settings())
+    prepare(load_settings())
 
 
 @pytest.fixture(scope="session")
