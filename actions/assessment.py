@@ -14,6 +14,8 @@ from actions.messages import checklist_buttons, checklist_signs, questions, tria
 from actions.tracker_facts import (
     FACT_SLOTS,
     already_handled,
+    is_correction,
+    slot_value_before_latest_message,
     facts_from_tracker,
     latest_answer,
     last_question_asked,
@@ -34,10 +36,26 @@ MAX_ASKS = 2  # a question and one re-ask; then the fact stays unknown
 
 
 class ValidateSlotMappings(ValidationAction):
-    """Runs after every user message: merges reported signs into `signs`."""
+    """Runs after every user message: merges reported signs into `signs`, and
+    keeps a fact the runner gave earlier unless this message corrects it."""
 
     def name(self) -> Text:
         return "action_validate_slot_mappings"
+
+    async def validate_pain_type(self, value, dispatcher, tracker, domain):
+        return keep_earlier_unless_corrected("pain_type", value, tracker)
+
+    async def validate_onset(self, value, dispatcher, tracker, domain):
+        return keep_earlier_unless_corrected("onset", value, tracker)
+
+    async def validate_location(self, value, dispatcher, tracker, domain):
+        return keep_earlier_unless_corrected("location", value, tracker)
+
+    async def validate_spread(self, value, dispatcher, tracker, domain):
+        return keep_earlier_unless_corrected("spread", value, tracker)
+
+    async def validate_duration(self, value, dispatcher, tracker, domain):
+        return keep_earlier_unless_corrected("duration", value, tracker)
 
     async def extract_signs(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -46,6 +64,21 @@ class ValidateSlotMappings(ValidationAction):
         if not reported:
             return {}
         return {"signs": {**(tracker.get_slot("signs") or {}), **reported}}
+
+
+def keep_earlier_unless_corrected(slot: str, value: Any, tracker: Tracker) -> Dict[Text, Any]:
+    """A fact mentioned in passing does not replace one the runner already gave.
+
+    "just sore" in the warning-sign answer must not turn an earlier "sharp"
+    into a dull ache (that would hide rule U4). The value changes when it
+    answers this slot's question, or when the runner corrects it ("actually
+    it started on Monday").
+    """
+    earlier = slot_value_before_latest_message(tracker, slot)
+    asked_now = tracker.get_slot("requested_slot") == slot
+    if earlier in (None, UNKNOWN) or asked_now or is_correction(tracker.latest_message.get("text") or ""):
+        return {slot: value}
+    return {slot: earlier}
 
 
 class ValidateAssessmentForm(FormValidationAction):

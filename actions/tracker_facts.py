@@ -1,6 +1,7 @@
 """Reading the runner's facts out of a Rasa tracker (slots and the latest message)."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -93,3 +94,24 @@ def times_asked_in_a_row(tracker: Tracker, slot: str) -> int:
             break
         count += 1
     return count
+
+
+CORRECTION = re.compile(
+    r"\b(actually|sorry|i mean|i meant|correction|wait|instead|rather|changed my mind|scratch that|not .{1,30} but)\b",
+    re.IGNORECASE,
+)
+
+
+def is_correction(text: str) -> bool:
+    return bool(CORRECTION.search(text))
+
+
+def slot_value_before_latest_message(tracker: Tracker, slot: str) -> Any:
+    """The slot's value as it stood when the runner sent the latest message."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_user = True
+        elif seen_user and event.get("event") == "slot" and event.get("name") == slot:
+            return event.get("value")
+    return None

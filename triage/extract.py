@@ -154,6 +154,7 @@ class _Reading:
         unsure = [s for s in spans if s.kind == "unsure"]
         self.unsure_at = _covered(len(doc), unsure)
         self.term_at = _covered(len(doc), self.facts)
+        self.term_reach = _reach(len(doc), self.facts)
         self.term_starts = {s.start for s in self.facts}
         # A fact inside a doubt ("hard to say") is the doubt, not the fact.
         self.facts = [s for s in self.facts if not any(self.unsure_at[s.start:s.end])]
@@ -223,8 +224,8 @@ class _Reading:
             token = self.doc[i]
             if self.unsure_at[i]:
                 return "unsure"
-            if self.term_at[i]:
-                continue
+            if self.term_at[i] and not (self._is_cue(i) and self.term_reach[i] > start):
+                continue  # another phrase; its own "not" counts only where it overlaps this one
             if self._is_cue(i):
                 return "neg" if self._cue_applies(i) else None
             if self._ends_scope(i):
@@ -264,7 +265,10 @@ class _Reading:
         closed by "or"/"nor" or of three or more items ("no swelling, redness or
         warmth"). "no chest pain, short of breath" may be two statements, and then
         the safe reading keeps the second."""
-        if comma == 0 or not self.term_at[comma - 1] or comma + 1 not in self.term_starts:
+        after = comma + 1
+        if after < len(self.doc) and self.doc[after].norm_ in LIST_WORDS:
+            after += 1  # "redness, or warmth"
+        if comma == 0 or not self.term_at[comma - 1] or after not in self.term_starts:
             return False
         run = self._list_run(comma)
         return any(t.norm_ in ("or", "nor") for t in run) or sum(t.text == "," for t in run) >= 2
@@ -315,6 +319,15 @@ class _Reading:
 def _starts_new_clause(doc, i: int) -> bool:
     """'not numb and it is red': a pronoun after 'and', a comma or 'but' opens a new clause."""
     return doc[i].lower_ in SUBJECTS and i > 0 and doc[i - 1].lower_ in ("and", ",", "but", "so", "&")
+
+
+def _reach(length: int, spans) -> list[int]:
+    """Per token, the furthest end of the phrases covering it."""
+    reach = [0] * length
+    for span in spans:
+        for i in range(span.start, span.end):
+            reach[i] = max(reach[i], span.end)
+    return reach
 
 
 def _covered(length: int, spans) -> list[bool]:
@@ -507,11 +520,11 @@ class _Normaliser:
     stretched words ("swollennnn") shortened and one-letter typos of domain
     words ("hamstrng", "brethless") corrected when the word is not English."""
 
-    def __init__(self, nlp, normalise: dict[str, str], domain: set[str]):
+    def __init__(self, lemmas, normalise: dict[str, str], domain: set[str]):
         from spacy.lang.en.stop_words import STOP_WORDS
 
         self.normalise = normalise
-        self.lemmas = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+        self.lemmas = lemmas
         self.english = set(self.lemmas.values()) | set(STOP_WORDS) | set(normalise) | domain
         self.domain = domain
         self.typos: dict[str, set[str]] = {}
@@ -521,7 +534,8 @@ class _Normaliser:
 
     def __call__(self, doc):
         for token in doc:
-            token.norm_ = self.norm(token.lower_, token.lemma_.lower())
+            lower = token.lower_
+            token.norm_ = self.norm(lower, self.lemmas.get(lower, lower))
         return doc
 
     def norm(self, lower: str, lemma: str) -> str:
@@ -576,9 +590,12 @@ def _pipeline(normalise: dict[str, str], domain: set[str]):
     nlp = spacy.blank("en")
     # "swollen&red" and "pins&needles" are two words and a conjunction.
     nlp.tokenizer.infix_finditer = compile_infix_regex([*nlp.Defaults.infixes, r"&"]).finditer
+    # spaCy's lookup lemmatizer, read from its table on the lower-cased word
+    # ("N'T" and "n't" alike) by the normaliser rather than run as a pipe.
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     nlp.initialize()
-    normaliser = _Normaliser(nlp, normalise, domain)
+    lemmas = nlp.remove_pipe("lemmatizer")[1].lookups.get_table("lemma_lookup")
+    normaliser = _Normaliser(lemmas, normalise, domain)
 
     from spacy.language import Language
 

@@ -1,15 +1,18 @@
 """Rasa NLU component: the triage facts, found by the deterministic extractor.
 
 It turns triage.extract's mentions into Rasa entities (pain_type, onset,
-location, spread, duration, sign with role present/absent, answer) and makes
-three intents certain whatever the classifier guessed:
+location, spread, duration, sign with role present/absent, answer) and
+overrules the classifier where the facts are plain:
 - emergency, when the message alone meets an emergency rule: a red flag must
   not depend on a statistical model (shared/TRIAGE.md);
 - not_sure and deny, when the whole message is "not sure" or "none of these";
-- inform, when the message states facts but the classifier heard chit-chat.
+- inform, when the message states facts but the classifier heard chit-chat,
+  or heard an emergency that no emergency sign supports;
+- report_pain, when a statement of facts was taken for a question.
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Optional
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -24,6 +27,9 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from triage.engine import assess
 from triage.extract import Extraction, extract
 
+QUESTION_START = re.compile(
+    r"(how|what|whats|what's|why|when|where|which|who|should|shall|can|could|is|isn't|are|do|does|did|will|would|any)\b"
+)
 # Intents that never carry facts: when facts are found, the message is inform.
 CHIT_CHAT = {"greet", "goodbye", "thank", "bot_challenge", "out_of_scope", "affirm", "deny", "not_sure"}
 
@@ -56,7 +62,7 @@ class FactExtractor(GraphComponent, EntityExtractorMixin):
             found = extract(text)
             entities = [_entity(m) for m in found.mentions] + _answer_entity(found)
             message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
-            intent = _certain_intent(found, _intent_name(message))
+            intent = _certain_intent(found, text, _intent_name(message))
             if intent:
                 _set_intent(message, intent)
         return messages
@@ -82,16 +88,30 @@ def _answer_entity(found: Extraction) -> List[Dict[str, Any]]:
     return [{"entity": "answer", "value": found.answer, "extractor": FactExtractor.__name__}]
 
 
-def _certain_intent(found: Extraction, predicted: Optional[str]) -> Optional[str]:
+def _certain_intent(found: Extraction, text: str, predicted: Optional[str]) -> Optional[str]:
     if assess(found.facts()).level == "emergency":
         return "emergency"
     if found.answer == "unsure":
         return "not_sure"
     if found.answer == "none":
         return "deny"
-    if found.mentions and (predicted in CHIT_CHAT or predicted is None):
+    if not found.mentions:
+        return None
+    if predicted in CHIT_CHAT or predicted is None:
         return "inform"
+    if predicted == "emergency":
+        # The classifier heard an emergency, but the message states ordinary
+        # facts and no emergency sign ("it kicked in the next morning"). A
+        # message with no facts at all ("help, it's an emergency") keeps it.
+        return "inform"
+    if predicted == "ask_question" and not _is_question(text):
+        return "report_pain"  # "quads are insanely sore after a half" is a report
     return None
+
+
+def _is_question(text: str) -> bool:
+    lowered = text.strip().lower()
+    return lowered.endswith("?") or bool(QUESTION_START.match(lowered))
 
 
 def _intent_name(message: Message) -> Optional[str]:

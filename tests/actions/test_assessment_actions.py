@@ -33,6 +33,7 @@ from tests.actions.conftest import (
     entity,
     form_tracker,
     make_tracker,
+    slot_event,
     merged_custom,
     slot_set_names,
     slot_sets,
@@ -611,3 +612,31 @@ async def test_an_answer_not_understood_once_is_asked_again(dispatcher, domain):
     tracker = form_tracker(domain, "onset", text="hmm well you know")
     events = await ValidateAssessmentForm().run(dispatcher, tracker, domain)
     assert SlotSet("onset", None) in events
+
+
+def _tracker_with_earlier(domain, slot, earlier, text, requested="warning_signs"):
+    events = [
+        slot_event(slot, earlier),
+        action_event("action_listen"),
+        user_event("inform", [entity(slot, "dull_ache")], text),
+        slot_event(slot, "dull_ache"),  # the candidate Rasa extracted from this message
+    ]
+    return make_tracker(domain, slots={slot: "dull_ache", "requested_slot": requested}, text=text, events=events)
+
+
+async def test_a_fact_said_in_passing_does_not_replace_an_earlier_one(dispatcher, domain):
+    tracker = _tracker_with_earlier(domain, "pain_type", "sharp", "not swollen, just sore")
+    events = await ValidateSlotMappings().run(dispatcher, tracker, domain)
+    assert SlotSet("pain_type", "sharp") in events
+
+
+async def test_a_correction_replaces_an_earlier_fact(dispatcher, domain):
+    tracker = _tracker_with_earlier(domain, "pain_type", "sharp", "actually it's more of a dull ache")
+    events = await ValidateSlotMappings().run(dispatcher, tracker, domain)
+    assert SlotSet("pain_type", "dull_ache") in events
+
+
+async def test_the_answer_to_the_question_replaces_an_earlier_fact(dispatcher, domain):
+    tracker = _tracker_with_earlier(domain, "pain_type", "sharp", "dull ache", requested="pain_type")
+    events = await ValidateSlotMappings().run(dispatcher, tracker, domain)
+    assert SlotSet("pain_type", "dull_ache") in events

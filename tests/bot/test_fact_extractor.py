@@ -1,0 +1,50 @@
+"""The NLU component that overrules the classifier where the facts are plain."""
+from __future__ import annotations
+
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu.fact_extractor import FactExtractor
+
+
+def parse(text: str, predicted: str | None, confidence: float = 0.9) -> Message:
+    message = Message(data={"text": text})
+    if predicted:
+        message.set("intent", {"name": predicted, "confidence": confidence})
+        message.set("intent_ranking", [{"name": predicted, "confidence": confidence}])
+    FactExtractor().process([message])
+    return message
+
+
+@pytest.mark.parametrize(
+    "text, predicted, expected",
+    [
+        ("my calf is swollen and i can't breathe", "report_pain", "emergency"),
+        ("coughed up blood this morning", "inform", "emergency"),
+        ("not sure", "inform", "not_sure"),
+        ("none of these", "inform", "deny"),
+        ("hi, my shins have been on fire for 2 days", "greet", "inform"),
+        ("it kicked in the next morning", "emergency", "inform"),
+        ("help me it's an emergency", "emergency", "emergency"),
+        ("quads are insanely sore after a half marathon yesterday", "ask_question", "report_pain"),
+        ("is it ok to run with sore quads?", "ask_question", "ask_question"),
+        ("what's the weather like", "out_of_scope", "out_of_scope"),
+    ],
+)
+def test_intent_is_overruled_only_where_the_facts_are_plain(text, predicted, expected):
+    assert parse(text, predicted).get("intent")["name"] == expected
+
+
+def test_facts_become_entities_with_offsets_and_roles():
+    text = "sharp pain in my shin, no swelling"
+    entities = parse(text, "report_pain").get("entities")
+    by_name = {(e["entity"], e["value"]): e for e in entities}
+    assert text[by_name[("location", "shin")]["start"]:by_name[("location", "shin")]["end"]].lower().startswith("shin")
+    assert by_name[("pain_type", "sharp")]["extractor"] == "FactExtractor"
+    assert by_name[("sign", "swelling")]["role"] == "absent"
+
+
+def test_button_payloads_are_left_alone():
+    message = Message(data={"text": '/inform{"pain_type": "sharp"}'})
+    FactExtractor().process([message])
+    assert message.get("entities") in (None, [])

@@ -1,0 +1,778 @@
+"""triage.extract: facts from what runners actually type.
+
+Tables of input -> expected facts, written the way runners write: lower case,
+typos, slang (hammies, quads, shins on fire, knackered), UK and US words,
+run-on sentences, curly apostrophes and emoji. The two costly mistakes get
+their own tables: a missed red flag, and a false emergency on running talk.
+"""
+from __future__ import annotations
+
+import time
+from datetime import datetime
+
+import pytest
+import yaml
+
+from triage import extract as extract_module
+from triage.engine import assess
+from triage.extract import Extraction, Mention, extract
+from triage.facts import Facts
+from triage.vocabulary import load_vocabulary
+
+NOW = datetime(2026, 11, 26, 12)  # a Thursday
+VOCABULARY = load_vocabulary()
+
+
+def facts(text: str) -> dict:
+    return extract(text, NOW).facts()
+
+
+def signs(text: str) -> dict:
+    return facts(text).get("signs", {})
+
+
+def ids(table):
+    return [row[0][:60] for row in table]
+
+
+# --------------------------------------------------------------- pain type
+
+PAIN_TYPES = [
+    ("sharp pain in my shin when i land", "sharp"),
+    ("felt a sharp twinge in my calf", "sharp"),
+    ("SHARP pain on the outside of my knee", "sharp"),
+    ("agony going down stairs", "sharp"),
+    ("felt something ping in my calf", "sharp"),
+    ("felt a pop at the back of my knee", "sharp"),
+    ("like being stabbed in the calf", "stabbing"),
+    ("stabbing pain in my heel first thing", "stabbing"),
+    ("feels like a knife in my hamstring", "stabbing"),
+    ("stabby pain under my kneecap", "stabbing"),
+    ("shooting pain down the back of my leg", "shooting"),
+    ("pain shoots up my shin", "shooting"),
+    ("electric shock feeling down my leg", "shooting"),
+    ("burning feeling in my shins", "burning"),
+    ("shins on fire after parkrun", "burning"),
+    ("my feet burn after long runs", "burning"),
+    ("throbbing knee since the race", "throbbing"),
+    ("my achilles is throbing", "throbbing"),
+    ("pounding ache in my foot", "throbbing"),
+    ("calf cramped up at 15k", "cramping"),
+    ("cramping in both calves", "cramping"),
+    ("got a charley horse in my calf", "cramping"),
+    ("hamstring seized up", "cramping"),
+    ("it kinda tingles in my foot", "tingling"),
+    ("pins and needles in my toes", "tingling"),
+    ("pins & needles in my toes", "tingling"),
+    ("my quads are achey and stiff", "dull_ache"),
+    ("dull ache in both thighs", "dull_ache"),
+    ("legs are knackered", "dull_ache"),
+    ("just sore tbh", "dull_ache"),
+    ("calfs feel tight and tender", "dull_ache"),
+    ("my glutes are achin", "dull_ache"),
+    ("proper DOMS in my quads", "dull_ache"),
+    ("legs feel wrecked", "dull_ache"),
+    ("stiff as a board this morning", "dull_ache"),
+    # Two kinds named: the more telling one wins.
+    ("dull ache but sometimes sharp", "sharp"),
+    ("mostly sore with the odd stabbing pain", "stabbing"),
+]
+
+
+@pytest.mark.parametrize("text, value", PAIN_TYPES, ids=ids(PAIN_TYPES))
+def test_pain_type(text, value):
+    assert facts(text).get("pain_type") == value
+
+
+PAIN_TYPE_NOT_SET = [
+    "not sharp",
+    "it's not burning",
+    "my legs hurt",
+    "ouch",
+]
+
+
+@pytest.mark.parametrize("text", PAIN_TYPE_NOT_SET)
+def test_pain_type_not_set(text):
+    assert "pain_type" not in facts(text)
+
+
+def test_denied_pain_type_leaves_the_other():
+    assert facts("not sharp, more of a dull ache")["pain_type"] == "dull_ache"
+    assert facts("i wouldn't say it's sharp, more throbbing")["pain_type"] == "throbbing"
+
+
+# ------------------------------------------------------------------ onset
+
+ONSETS = [
+    ("it started during the run", "during_run"),
+    ("calf went mid run", "during_run"),
+    ("felt it halfway round parkrun", "during_run"),
+    ("came on at mile 8", "during_run"),
+    ("started hurting while i was running", "during_run"),
+    ("about 3 miles in my knee started", "during_run"),
+    ("20 minutes into my run my calf tightened", "during_run"),
+    ("started hurting right after i finished", "right_after"),
+    ("straight after the race", "right_after"),
+    ("as soon as i stopped running", "right_after"),
+    ("hurt when i got home", "right_after"),
+    ("an hour after my run", "right_after"),
+    ("next morning my legs were wrecked", "next_day"),
+    ("woke up with sore quads", "next_day"),
+    ("the day after my long run", "next_day"),
+    ("12 hours after my run", "next_day"),
+    ("about 24 hours later", "next_day"),
+    ("a couple of days later my hamstrings started aching", "days_later"),
+    ("the pain came on two days after the long run", "days_later"),
+    ("2 days later it started", "days_later"),
+    ("came on 3 days after the marathon", "days_later"),
+    ("48 hours later", "days_later"),
+]
+
+
+@pytest.mark.parametrize("text, value", ONSETS, ids=ids(ONSETS))
+def test_onset(text, value):
+    assert facts(text).get("onset") == value
+
+
+@pytest.mark.parametrize("text", [
+    "my heel hurts first thing in the morning",
+    "I run in the morning",
+    "parkrun this morning",
+    "woke up during the night with it",  # pain at night, not during the run
+])
+def test_onset_not_set(text):
+    assert "onset" not in facts(text)
+
+
+def test_onset_is_not_a_duration():
+    found = facts("12 hours after my run my calves started aching")
+    assert found["onset"] == "next_day"
+    assert "duration_hours" not in found
+
+
+# --------------------------------------------------------------- location
+
+LOCATIONS = [
+    ("my shins are killing me", "shin"),
+    ("shin splints again", "shin"),
+    ("shinsplints", "shin"),
+    ("pain on the inside of my shin bone", "shin"),
+    ("sore calves", "calf"),
+    ("sore calfs", "calf"),
+    ("sore claves", "calf"),
+    ("my calf muscle is tight", "calf"),
+    ("pain in my gastroc", "calf"),
+    ("quads knackered after the downhill", "thigh"),
+    ("my thighs are sore", "thigh"),
+    ("front of my thigh aches", "thigh"),
+    ("my hammies are tight", "hamstring"),
+    ("tweaked my hammy", "hamstring"),
+    ("my hammys are tight", "hamstring"),
+    ("my hamstrngs are sore", "hamstring"),
+    ("back of my thigh hurts", "hamstring"),
+    ("my knee hurts on the outside", "knee"),
+    ("my kneee hurts", "knee"),
+    ("IT band pain", "knee"),
+    ("pain behind my knee", "knee"),
+    ("runner's knee flaring up", "knee"),
+    ("my achilles is sore", "achilles_heel"),
+    ("achillies tendon is tight", "achilles_heel"),
+    ("heel pain every morning", "achilles_heel"),
+    ("pain in the arch of my foot", "foot"),
+    ("ball of my foot hurts", "foot"),
+    ("my big toe hurts", "foot"),
+    ("feet are sore", "foot"),
+    ("plantar fasciitis i think", "foot"),
+    ("ache in my glutes", "hip_glute"),
+    ("my hip flexor is sore", "hip_glute"),
+    ("pain in my bum when i run", "hip_glute"),
+    ("groin strain", "hip_glute"),
+    ("my whole leg aches", "whole_leg"),
+    ("pain all down my leg", "whole_leg"),
+    ("entire leg is sore", "whole_leg"),
+]
+
+
+@pytest.mark.parametrize("text, value", LOCATIONS, ids=ids(LOCATIONS))
+def test_location(text, value):
+    assert facts(text).get("location") == value
+
+
+def test_denied_location_is_not_the_location():
+    assert facts("not my knee, my shin")["location"] == "shin"
+
+
+# ----------------------------------------------------------------- spread
+
+SPREADS = [
+    ("hurts all over my quads", "widespread"),
+    ("it's everywhere in my thighs", "widespread"),
+    ("it's the whole muscle", "widespread"),
+    ("dull ache in both thighs", "widespread"),
+    ("general achiness", "widespread"),
+    ("one spot on my shin bone", "one_spot"),
+    ("I can point to it with one finger", "one_spot"),
+    ("it's in one place", "one_spot"),
+    ("really tender spot when i press on it", "one_spot"),
+    ("localised pain on the bone", "one_spot"),
+    ("both shins, one spot on each", "one_spot"),  # one spot wins
+]
+
+
+@pytest.mark.parametrize("text, value", SPREADS, ids=ids(SPREADS))
+def test_spread(text, value):
+    assert facts(text).get("spread") == value
+
+
+@pytest.mark.parametrize("text", ["the advice was spot on", "in general my legs are fine"])
+def test_spread_not_set(text):
+    assert "spread" not in facts(text)
+
+
+# ------------------------------------------------------------ signs present
+
+SIGNS_PRESENT = [
+    ("my calf is swollen", "swelling"),
+    ("calf swelling", "swelling"),
+    ("ankle is really puffy", "swelling"),
+    ("swolen calf", "swelling"),
+    ("swollennnn calf", "swelling"),
+    ("one calf is bigger than the other", "swelling"),
+    ("calf is red", "redness"),
+    ("there's a red streak up my leg", "redness"),
+    ("skin looks inflamed", "redness"),
+    ("it's warm to the touch", "warmth"),
+    ("calf feels hot", "warmth"),
+    ("heat coming off my shin", "warmth"),
+    ("foot went numb", "numbness"),
+    ("can't feel my toes", "numbness"),
+    ("numbness in my foot", "numbness"),
+    ("pins and needles in my foot", "tingling"),
+    ("tingly toes", "tingling"),
+    ("my leg feels weak", "weakness"),
+    ("knee keeps giving way", "weakness"),
+    ("my knee gave out", "weakness"),
+    ("foot drop, keep tripping", "weakness"),
+    ("I can't put weight on it", "cannot_bear_weight"),
+    ("cant walk", "cannot_bear_weight"),
+    ("can’t walk", "cannot_bear_weight"),
+    ("can't put any weight on it", "cannot_bear_weight"),
+    ("can barely walk", "cannot_bear_weight"),
+    ("hobbling around the house", "cannot_bear_weight"),
+    ("i can't bare weight on my left leg", "cannot_bear_weight"),
+    ("can't move my foot", "cannot_move"),
+    ("can hardly move my leg", "cannot_move"),
+    ("I can't lift my foot at all", "cannot_move"),
+    ("my ankle is at a weird angle", "deformity"),
+    ("bone sticking out of my shin", "deformity"),
+    ("knee looks dislocated", "deformity"),
+    ("hurts at night", "pain_at_rest"),
+    ("it wakes me up", "pain_at_rest"),
+    ("aches even when i'm sitting", "pain_at_rest"),
+    ("pain at rest", "pain_at_rest"),
+    ("worse when i walk", "worse_with_movement"),
+    ("i'm limping", "worse_with_movement"),
+    ("hurts going down stairs", "worse_with_movement"),
+    ("it's getting worse", "getting_worse"),
+    ("not getting any better", "getting_worse"),
+    ("it isn't getting better", "getting_worse"),
+    ("worse every day", "getting_worse"),
+    ("short of breath", "breathlessness"),
+    ("I'm breathless walking up the stairs", "breathlessness"),
+    ("cant breath properly", "breathlessness"),
+    ("I can't catch my breath", "breathlessness"),
+    ("brethless and my calf is swollen", "breathlessness"),
+    ("chest pain", "chest_pain"),
+    ("my chest feels really tight", "chest_pain"),
+    ("pain in my chest when i breathe in", "chest_pain"),
+    ("coughing up blood", "coughing_blood"),
+    ("there was blood when i coughed", "coughing_blood"),
+    ("my foot is cold and pale", "cold_pale_leg"),
+    ("my foot is really cold and white", "cold_pale_leg"),
+    ("toes have gone blue", "cold_pale_leg"),
+    ("my leg looks mottled", "cold_pale_leg"),
+    ("pee is dark like cola", "dark_urine"),
+    ("my pee is really dark", "dark_urine"),
+    ("urine is brown", "dark_urine"),
+    ("wee is the colour of tea", "dark_urine"),
+    ("haven't peed since the race", "dark_urine"),
+    ("I've got a fever", "fever"),
+    ("feeling shivery and unwell", "fever"),
+    ("running a temperature", "fever"),
+    ("calf is rock hard", "tight_hard_muscle"),
+    ("shin feels like it's going to burst", "tight_hard_muscle"),
+    ("tight and swollen calf", "tight_hard_muscle"),
+    ("had to stop running", "had_to_stop"),
+    ("couldn't finish the race", "had_to_stop"),
+    ("had to pull up at mile 3", "had_to_stop"),
+    ("DNF'd because of my calf", "had_to_stop"),
+    ("goes away when i stop", "eases_with_rest"),
+    ("eases with rest", "eases_with_rest"),
+    ("heavy legs all the time", "heavy_legs"),
+    ("legs feel like lead", "heavy_legs"),
+    ("cramps at night", "night_cramps"),
+    ("calf cramps wake me up at night", "night_cramps"),
+    ("fell on the trail", "injury"),
+    ("rolled my ankle on a root", "injury"),
+    ("got kicked in the shin at football", "injury"),
+    ("my compression bandage was really tight", "injury"),
+]
+
+
+@pytest.mark.parametrize("text, sign", SIGNS_PRESENT, ids=ids(SIGNS_PRESENT))
+def test_sign_present(text, sign):
+    assert signs(text).get(sign) is True
+
+
+# ------------------------------------------------------------- signs denied
+
+SIGNS_DENIED = [
+    ("no swelling", "swelling"),
+    ("it's not swollen", "swelling"),
+    ("it doesnt look swollen", "swelling"),
+    ("I don't think it's swollen", "swelling"),
+    ("I don't think its swollen", "swelling"),
+    ("never noticed any swelling", "swelling"),
+    ("isn't red", "redness"),
+    ("isn’t red", "redness"),
+    ("no redness", "redness"),
+    ("not warm", "warmth"),
+    ("not hot to the touch", "warmth"),
+    ("no numbness", "numbness"),
+    ("not numb", "numbness"),
+    ("no tingling in my feet", "tingling"),
+    ("no pins and needles", "tingling"),
+    ("no weakness", "weakness"),
+    ("my leg doesn't feel weak", "weakness"),
+    ("I can walk fine", "cannot_bear_weight"),
+    ("I can still walk", "cannot_bear_weight"),
+    ("walking normally", "cannot_bear_weight"),
+    ("can put weight on it", "cannot_bear_weight"),
+    ("no problem walking", "cannot_bear_weight"),
+    ("I can move my foot fine, can't move my foot? no", "cannot_move"),
+    ("no deformity", "deformity"),
+    ("it doesn't look deformed", "deformity"),
+    ("no pain at rest", "pain_at_rest"),
+    ("it doesnt hurt at night", "pain_at_rest"),
+    ("doesn't wake me up at night", "pain_at_rest"),
+    ("only hurts when i run", "pain_at_rest"),
+    ("not limping", "worse_with_movement"),
+    ("it loosens up once i get going", "worse_with_movement"),
+    ("it's getting better", "getting_worse"),
+    ("it's not getting worse", "getting_worse"),
+    ("easing off now", "getting_worse"),
+    ("no shortness of breath", "breathlessness"),
+    ("I'm not short of breath", "breathlessness"),
+    ("definitely no chest pain", "chest_pain"),
+    ("never had chest pain", "chest_pain"),
+    ("nothing like chest pain", "chest_pain"),
+    ("not coughing blood", "coughing_blood"),
+    ("my leg isn't cold or pale", "cold_pale_leg"),
+    ("no dark pee", "dark_urine"),
+    ("my pee isn't dark", "dark_urine"),
+    ("no fever", "fever"),
+    ("haven't got a temperature", "fever"),
+    ("it's not tight and hard", "tight_hard_muscle"),
+    ("didn't have to stop", "had_to_stop"),
+    ("doesn't go away with rest", "eases_with_rest"),
+    ("my legs don't feel heavy", "heavy_legs"),
+    ("no cramps at night", "night_cramps"),
+    ("i didn't fall", "injury"),
+    ("I haven't fallen", "injury"),
+    ("no injury or knock", "injury"),
+]
+
+
+@pytest.mark.parametrize("text, sign", SIGNS_DENIED, ids=ids(SIGNS_DENIED))
+def test_sign_denied(text, sign):
+    assert signs(text).get(sign) is False
+
+
+# ---------------------------------------------------------- negation scope
+
+NEGATION_SCOPE = [
+    # A list under one denial.
+    ("no swelling, redness or warmth", {"swelling": False, "redness": False, "warmth": False}),
+    ("No swelling, redness, or warmth.", {"swelling": False, "redness": False, "warmth": False}),
+    ("no swelling, no redness, no warmth", {"swelling": False, "redness": False, "warmth": False}),
+    ("no swelling no redness no warmth", {"swelling": False, "redness": False, "warmth": False}),
+    ("no swelling, redness, warmth, numbness", {"swelling": False, "redness": False, "warmth": False,
+                                                 "numbness": False}),
+    ("neither swollen nor red", {"swelling": False, "redness": False}),
+    ("no numbness, tingling or weakness", {"numbness": False, "tingling": False, "weakness": False}),
+    ("no chest pain or shortness of breath", {"chest_pain": False, "breathlessness": False}),
+    ("I don't have any numbness or tingling", {"numbness": False, "tingling": False}),
+    ("no swelling & redness", {"swelling": False, "redness": False}),
+    ("not red or swollen, but i can't walk", {"redness": False, "swelling": False, "cannot_bear_weight": True}),
+    # "but" and friends end the denial.
+    ("it isn't swollen but it is red", {"swelling": False, "redness": True}),
+    ("not swollen but red", {"swelling": False, "redness": True}),
+    ("no swelling but a bit red", {"swelling": False, "redness": True}),
+    ("no swelling or redness but it's warm", {"swelling": False, "redness": False, "warmth": True}),
+    ("No swelling! Red though", {"swelling": False, "redness": True}),
+    ("no chest pain. short of breath though", {"chest_pain": False, "breathlessness": True}),
+    ("i'm not short of breath but i have chest pain", {"breathlessness": False, "chest_pain": True}),
+    ("not numb just tingly", {"numbness": False, "tingling": True}),
+    # "not X, Y" pairs: the second is said, not denied.
+    ("it's not red, it's swollen", {"redness": False, "swelling": True}),
+    ("it's not swollen, just red", {"swelling": False, "redness": True}),
+    ("not swollen, red", {"swelling": False, "redness": True}),
+    ("no chest pain, short of breath", {"chest_pain": False, "breathlessness": True}),
+    ("no history of injury, calf swollen", {"injury": False, "swelling": True}),
+    ("no redness, swelling yes", {"redness": False, "swelling": True}),
+    # A new subject starts a new clause.
+    ("no swelling and my calf is red", {"swelling": False, "redness": True}),
+    ("no swelling, my calf is red", {"swelling": False, "redness": True}),
+    ("no swelling. my calf is red and hot", {"swelling": False, "redness": True, "warmth": True}),
+    ("I'm not limping and it's swollen", {"worse_with_movement": False, "swelling": True}),
+    # A denial answering a question, not what follows.
+    ("no, can't walk at all", {"cannot_bear_weight": True}),
+    ("nope, swollen and red", {"swelling": True, "redness": True}),
+    ("No. It's swollen", {"swelling": True}),
+    # Words that are not a denial of what follows.
+    ("without warning my calf went numb", {"numbness": True}),
+    ("i can't walk without limping", {"cannot_bear_weight": True, "worse_with_movement": True}),
+    ("no idea what happened but my calf is swollen and red", {"swelling": True, "redness": True}),
+    ("not much pain but my calf is swollen", {"swelling": True}),
+    ("no pain, just swelling", {"swelling": True}),
+    ("not only swollen but red too", {"swelling": True, "redness": True}),
+    ("nothing helps, can't walk", {"cannot_bear_weight": True}),
+    ("i didn't fall but my ankle is at a weird angle", {"injury": False, "deformity": True}),
+    # Answers after the sign.
+    ("swelling? no. redness? yes", {"swelling": False, "redness": True}),
+    ("Swelling - no. Redness - yes", {"swelling": False, "redness": True}),
+    ("swelling: none. redness: a bit", {"swelling": False, "redness": True}),
+    ("Swollen: yes. Red: no", {"swelling": True, "redness": False}),
+    ("any swelling? not really", {"swelling": False}),
+    ("swelling no, redness yes", {"swelling": False, "redness": True}),
+]
+
+
+@pytest.mark.parametrize("text, expected", NEGATION_SCOPE, ids=ids(NEGATION_SCOPE))
+def test_negation_scope(text, expected):
+    found = signs(text)
+    assert {sign: found.get(sign) for sign in expected} == expected
+
+
+# ------------------------------------------------------------- uncertainty
+
+UNCERTAIN = [
+    ("not sure if it's swollen", "swelling", {}),
+    ("not sure if its swollen or red", "swelling", {}),
+    ("I'm not sure it's swollen but it's definitely red", "swelling", {"redness": True}),
+    ("i dont know if its swollen or not. it's red though", "swelling", {"redness": True}),
+    ("can't tell if it's warm", "warmth", {}),
+    ("no idea whether it's swollen", "swelling", {}),
+    ("dunno about swelling", "swelling", {}),
+    ("hard to say if it's red", "redness", {}),
+    ("not really sure if it's swollen", "swelling", {}),
+    ("swollen? not sure", "swelling", {}),
+    ("idk if it's numb", "numbness", {}),
+]
+
+
+@pytest.mark.parametrize("text, unknown, others", UNCERTAIN, ids=ids(UNCERTAIN))
+def test_uncertainty_leaves_the_sign_unknown(text, unknown, others):
+    found = signs(text)
+    assert unknown not in found
+    assert {sign: found.get(sign) for sign in others} == others
+
+
+def test_hedged_sign_is_still_a_sign():
+    # "maybe", "might be", "a bit": the runner says it, softly. Keep it.
+    assert signs("might be a bit swollen")["swelling"] is True
+    assert signs("possibly swollen")["swelling"] is True
+    assert signs("maybe a bit red")["redness"] is True
+
+
+# ------------------------------------------------------ whole-message answers
+
+WHOLE_ANSWERS = [
+    ("not sure", "unsure"),
+    ("Not sure.", "unsure"),
+    ("dunno", "unsure"),
+    ("i dunno tbh", "unsure"),
+    ("idk", "unsure"),
+    ("no idea", "unsure"),
+    ("I don't know", "unsure"),
+    ("i dont know", "unsure"),
+    ("hmm not sure", "unsure"),
+    ("🤷", "unsure"),
+    ("🤷‍♀️", "unsure"),
+    ("not sure if it's swollen", "unsure"),
+    ("none of these", "none"),
+    ("None of these.", "none"),
+    ("nope that's all", "none"),
+    ("no that's it", "none"),
+    ("nah none of them", "none"),
+    ("nothing else", "none"),
+    ("no", "none"),
+    ("nope", "none"),
+    ("i don't think so", "none"),
+    ("nope none of them, no swelling", "none"),
+    ("no swelling", None),  # denies one sign, not the whole list
+    ("no numbness, tingling or weakness", None),
+    ("no pain at rest", None),
+    ("no, can't walk", None),
+    ("my calf is swollen", None),
+    ("hello", None),
+    ("not sure, maybe 3 days", None),
+    ("", None),
+]
+
+
+@pytest.mark.parametrize("text, answer", WHOLE_ANSWERS, ids=ids(WHOLE_ANSWERS))
+def test_whole_message_answer(text, answer):
+    assert extract(text, NOW).answer == answer
+
+
+# ------------------------------------------------- false alarms on running talk
+
+# Ordinary running talk: none of these may raise a sign it does not state.
+RUNNING_TALK = [
+    ("I was out of breath at the end of my 10k", ["breathlessness"]),
+    ("I was breathless after the hill reps", ["breathlessness"]),
+    ("gasping at the finish line lol", ["breathlessness"]),
+    ("stopped to catch my breath at the top of the hill", ["breathlessness"]),
+    ("totally puffed out after the sprints", ["breathlessness"]),
+    ("hit the wall at mile 20", ["injury"]),
+    ("my white trainers are ruined", ["cold_pale_leg"]),
+    ("tea after my run", ["dark_urine"]),
+    ("I'd like tea after my run", ["dark_urine"]),
+    ("had a cup of tea after my run and my calves ache", ["dark_urine"]),
+    ("post-run coke and a burger", ["dark_urine"]),
+    ("dark brown bruise on my shin", ["dark_urine"]),
+    ("a wee bit sore in my calf", ["dark_urine"]),
+    ("beetroot juice turned my pee red", ["dark_urine", "redness"]),
+    ("did a warm up and my calf hurts", ["warmth"]),
+    ("it was a hot day and my ankles swelled", ["warmth"]),
+    ("the weather was hot", ["warmth"]),
+    ("hot yoga yesterday", ["warmth"]),
+    ("I use a hot water bottle on my calf", ["warmth"]),
+    ("the temperature was 30 degrees", ["fever"]),
+    ("red in the face after the race", ["redness"]),
+    ("red light at the crossing", ["redness"]),
+    ("blue shorts and a red top", ["redness", "cold_pale_leg"]),
+    ("any red flags I should know about?", ["redness"]),
+    ("i fell in love with trail running", ["injury"]),
+    ("I crashed on the sofa after", ["injury"]),
+    ("the pain kicked in at mile 10", ["injury"]),
+    ("my chest strap heart rate monitor chafed", ["injury", "chest_pain"]),
+    ("I'm out of shape", ["deformity"]),
+    ("ran the wrong way on the course", ["deformity"]),
+    ("I'm buzzing after my pb!!", ["tingling"]),
+    ("the atmosphere was electric", ["tingling"]),
+    ("my physio says I have weak glutes", ["weakness"]),
+    ("I had to stop at the traffic lights", ["had_to_stop"]),
+    ("I stopped running for a drink", ["had_to_stop"]),
+    ("I pulled out of the race because of covid", ["had_to_stop"]),
+    ("my feet were freezing on my winter run", ["cold_pale_leg"]),
+    ("my legs were cold for the first mile", ["cold_pale_leg"]),
+    ("ice bath after the long run", ["cold_pale_leg"]),
+    ("I had a cold last week", ["cold_pale_leg"]),
+    ("my legs feel dead after the marathon", ["numbness"]),
+    ("I've been resting it for 3 days", ["pain_at_rest"]),
+    ("my legs are still sore 2 days after the marathon", ["getting_worse"]),
+    ("hill and stair repeats yesterday", ["worse_with_movement"]),
+    ("easy run to flush the legs", ["redness"]),
+    ("I was sobbing at the finish", ["breathlessness"]),
+]
+
+
+@pytest.mark.parametrize("text, not_signs", RUNNING_TALK, ids=ids(RUNNING_TALK))
+def test_running_talk_raises_no_sign(text, not_signs):
+    found = signs(text)
+    assert [sign for sign in not_signs if found.get(sign)] == []
+
+
+@pytest.mark.parametrize("text", [text for text, _ in RUNNING_TALK] + [
+    "my legs are killing me after the marathon",
+    "did 20 miles yesterday, quads are destroyed",
+    "knackered after parkrun, calves a bit tight",
+    "I ran 10k in 48 minutes and my legs are shot",
+    "my garmin said my heart rate was through the roof",
+    "I run 5 days a week and my shins ache",
+    "bonked at mile 18 and had to walk",
+    "legs like jelly at the end of the half",
+    "i was sick after the race",
+    "legs gave way a bit at the finish line, wobbly but fine now",
+])
+def test_running_talk_is_never_an_emergency(text):
+    assert assess(facts(text)).level != "emergency"
+
+
+# ---------------------------------------------------------------- red flags
+
+# Each must reach the emergency level on its own: a missed red flag is the
+# worst mistake the extractor can make.
+RED_FLAGS = [
+    "calf is swollen and I'm short of breath",
+    "my calf hurts and I have chest pain",
+    "leg pain and I coughed up blood this morning",
+    "cant breathe properly and my calf is swollen",
+    "struggling to breathe since yesterday",
+    "out of breath just walking to the kitchen and my calf is swollen",
+    "I've been short of breath since my marathon",
+    "my foot has gone cold and white",
+    "my toes have turned blue",
+    "i can't move my foot",
+    "calf is rock hard and swollen",
+    "shin feels like it's going to burst and it's getting worse",
+    "after the fall my ankle is at a weird angle",
+    "bone sticking out",
+    "my pee is dark brown after the marathon",
+    "peeing cola coloured after the ultra",
+    "urine looks like tea and my legs are weak",
+    "haven't peed since the race and my thighs are agony",
+    "CHEST PAIN",
+    "chest feels tight and my calf is swollen",
+    "no swelling but chest pain",
+    "not sure about swelling but i have chest pain",
+    "my calf is swollen, and i'm breathless",
+    "no, I'm short of breath",
+    "what does it mean if my pee is dark after a long run?",  # a question still counts
+]
+
+
+@pytest.mark.parametrize("text", RED_FLAGS)
+def test_red_flag_is_an_emergency(text):
+    assert assess(facts(text)).level == "emergency", facts(text)
+
+
+# ------------------------------------------------------------- robustness
+
+def test_empty_and_blank_messages():
+    for text in ("", " ", "\n\n", "...", "?"):
+        found = extract(text, NOW)
+        assert found.mentions == ()
+        assert found.facts() == {}
+
+
+def test_emoji_and_non_english_raise_nothing():
+    for text in ("😭😭😭", "👍", "me duele la pierna", "J'ai mal au genou depuis hier soir",
+                 "Ich habe Schmerzen in der Wade", "脚が痛い", "ساقي تؤلمني"):
+        found = extract(text, NOW).facts()
+        assert "signs" not in found, text
+
+
+def test_emoji_inside_a_message():
+    assert signs("calf is swollen 😭 and red 🔥")["swelling"] is True
+    assert facts("shins on fire 🔥🔥")["location"] == "shin"
+
+
+def test_caps_and_curly_apostrophes():
+    assert signs("I CAN’T WALK")["cannot_bear_weight"] is True
+    assert signs("it isn’t swollen")["swelling"] is False
+    assert signs("it isn‘t swollen")["swelling"] is False
+
+
+def test_run_on_message():
+    text = ("so i did my long run on sunday 18 miles felt fine til about mile 14 then my calf went tight "
+            "and i had to stop and walk home its been sore since and now its swollen and a bit red and warm "
+            "no numbness tho and i can walk but i'm limping a bit")
+    found = facts(text)
+    assert found["location"] == "calf"
+    assert found["onset"] == "during_run"
+    assert found["duration_hours"] == 96
+    assert found["signs"]["swelling"] is True
+    assert found["signs"]["redness"] is True
+    assert found["signs"]["warmth"] is True
+    assert found["signs"]["numbness"] is False
+    assert found["signs"]["worse_with_movement"] is True
+    assert found["signs"]["had_to_stop"] is True
+
+
+def test_ten_thousand_characters_with_a_late_red_flag():
+    text = ("my legs are tired after a long week of training and " * 200)[:10_000]
+    text += " and now my calf is swollen and I can't breathe"
+    found = extract(text, NOW)
+    assert found.signs()["breathlessness"] is True
+    assert assess(found.facts()).level == "emergency"
+
+
+def test_huge_input_is_cut_not_crashed():
+    found = extract("sore " * 50_000, NOW)
+    assert found.facts()["pain_type"] == "dull_ache"
+
+
+def test_none_is_read_as_empty():
+    assert extract(None, NOW).facts() == {}  # type: ignore[arg-type]
+
+
+def test_same_text_same_facts():
+    text = "sharp pain in my shin since saturday, not swollen, can't put weight on it"
+    assert extract(text, NOW) == extract(text, NOW)
+
+
+# ------------------------------------------------------------- the contract
+
+def test_mentions_point_at_what_was_said():
+    text = "My calf isn't swollen but it's red, since Saturday"
+    found = extract(text, NOW)
+    by_value = {m.value: m for m in found.mentions}
+    assert text[by_value["calf"].start:by_value["calf"].end] == "calf"
+    assert text[by_value["swelling"].start:by_value["swelling"].end] == "swollen"
+    assert by_value["swelling"].present is False
+    assert by_value["redness"].present is True
+    duration = [m for m in found.mentions if m.fact == "duration"]
+    assert duration and float(duration[0].value) == 120
+
+
+def test_mention_fields():
+    mention = extract("sharp pain in my calf", NOW).mentions[0]
+    assert isinstance(mention, Mention)
+    assert {"fact", "value", "start", "end", "present"} <= set(vars(mention))
+
+
+def test_entity_names_are_the_ones_the_nlu_component_sends():
+    text = "sharp pain in one spot on my shin, during the run, for 2 days, no swelling"
+    found = extract(text, NOW)
+    assert {m.fact for m in found.mentions} == {"pain_type", "location", "spread", "onset", "duration", "sign"}
+    assert isinstance(found, Extraction)
+
+
+@pytest.mark.parametrize("text", [row[0] for row in PAIN_TYPES + ONSETS + LOCATIONS + SIGNS_PRESENT + SIGNS_DENIED])
+def test_facts_are_canonical(text):
+    found = facts(text)
+    for fact in ("pain_type", "onset", "location", "spread"):
+        if fact in found:
+            assert found[fact] in VOCABULARY.values_of(fact)
+    assert set(found.get("signs", {})) <= set(VOCABULARY.signs)
+    assert Facts.from_dict(found).to_dict()["signs"] == found.get("signs", {})
+
+
+def test_every_canonical_value_is_tested():
+    tested = {
+        "pain_type": {v for _, v in PAIN_TYPES},
+        "onset": {v for _, v in ONSETS},
+        "location": {v for _, v in LOCATIONS},
+        "spread": {v for _, v in SPREADS},
+    }
+    for fact, values in tested.items():
+        assert set(VOCABULARY.values_of(fact)) == values, fact
+    assert {s for _, s in SIGNS_PRESENT} == set(VOCABULARY.signs)
+    assert {s for _, s in SIGNS_DENIED} == set(VOCABULARY.signs)
+
+
+def test_lexicon_shape():
+    lexicon = yaml.safe_load(extract_module.LEXICON_PATH.read_text(encoding="utf-8"))
+    for fact in ("pain_type", "onset", "location"):
+        assert set(lexicon[fact]) == set(VOCABULARY.values_of(fact)), fact
+    assert set(lexicon["spread"]) == set(VOCABULARY.values_of("spread"))
+    assert set(lexicon["signs"]) == set(VOCABULARY.signs)
+    for sign, entry in lexicon["signs"].items():
+        assert entry.get("present"), sign
+        assert set(entry) <= {"present", "absent", "near", "ordinary_with", "keep_with"}, sign
+
+
+# -------------------------------------------------------------- speed
+
+def test_extract_is_fast():
+    messages = [text for text, _ in PAIN_TYPES + SIGNS_PRESENT] + [row[0] for row in NEGATION_SCOPE]
+    extract("warm up", NOW)
+    start = time.perf_counter()
+    for text in messages:
+        extract(text, NOW)
+    per_call_ms = (time.perf_counter() - start) / len(messages) * 1000
+    assert per_call_ms < 5, f"{per_call_ms:.2f} ms per call"  # ~0.3 ms on a laptop; slack for CI
