@@ -47,14 +47,14 @@ MONTHS = {
 RELATIVE_HOURS = {
     "day before yesterday": 48, "the other day": 48, "yesterday": 24, "last night": 12,
     "this morning": 6, "today": 6, "this afternoon": 3, "tonight": 2,
-    "last week": 168, "ages": 730, "forever": 730,
+    "last week": 168, "last month": 730, "ages": 730, "forever": 730,
 }
 
 # What follows an amount that makes it the onset: "2 days later", "12 hours
 # after my run", and, for less than a run's length, "20 minutes into my run"
 # ("3 days in and it still hurts" is a duration).
 ONSET_AFTER = re.compile(r"\s*(?:later|after|afterwards)\b")
-DURING_AFTER = re.compile(r"\s*(?:into|in)\b(?!\s+a\s+row)")
+DURING_AFTER = re.compile(r"\s*(?:into|in\b(?!\s+a\s+row)|of\s+(?:running|jogging|my\s+run|the\s+run|the\s+race))\b")
 LONGEST_RUN_HOURS = 12
 # What follows an amount that is not about the pain: how often ("5 days a
 # week"), the run itself ("a 2 hour run"), or a date to come ("a week away").
@@ -78,7 +78,7 @@ AFTER_UNIT_MORE = re.compile(r"\s*(?:\+|plus\b|or more\b|or longer\b|and countin
 
 _WORDS = "|".join(sorted(map(re.escape, WORD_NUMBERS), key=len, reverse=True))
 # Digits may touch their unit ("48hrs"); words may not ("and" is not "an d").
-_NUMBER = rf"(?:\d+(?:\.\d+)?|(?:{_WORDS})(?![\w']))"
+_NUMBER = rf"(?:\d+(?:\.\d+)?(?:ish)?|(?:{_WORDS})(?![\w']))"  # "3ish days"
 _UNIT = "|".join(sorted(HOURS_PER_UNIT, key=len, reverse=True))
 AMOUNT = re.compile(
     rf"(?<![\w.])(?P<number>{_NUMBER})"
@@ -90,16 +90,29 @@ AMOUNT = re.compile(
     rf"(?P<half_after>\s+and\s+a\s+half)?"  # "a day and a half"
 )
 _WEEKDAY_NAMES = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
-WEEKDAY = re.compile(
-    r"\b(?:since|from|on|started|start|began|begun|last|after)\s+(?:on\s+|last\s+|the\s+)?"
+# "since Sunday" says when the pain began; "on Saturday" may be the run.
+# The first kind wins: "ran 18 miles on saturday, pain since sunday".
+WEEKDAY_SINCE = re.compile(
+    r"\b(?:since|from|started|start|began|begun)\s+(?:on\s+|last\s+|the\s+)?"
     rf"({_WEEKDAY_NAMES})\b"
 )
+WEEKDAY = re.compile(rf"\b(?:on|last|after)\s+(?:last\s+|the\s+)?({_WEEKDAY_NAMES})\b")
 WEEKEND = re.compile(r"\b(?:since|over|at|on|after)\s+(?:the\s+|last\s+)?weekend\b")
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+            "eighth": 8, "ninth": 9, "tenth": 10, "1st": 1, "2nd": 2, "3rd": 3}
+_NUMERALS = "|".join(sorted([*ORDINALS, *WORD_NUMBERS], key=len, reverse=True))
+# "it's day 5", "this is the fourth day": on day N the pain is N - 1 days old.
+DAY_NUMBER = re.compile(
+    rf"\b(?:it'?s|it is|now|today is|this is|i'?m on|we'?re on)\s+(?:the\s+)?"
+    rf"(?:day\s+(\d+|{_NUMERALS})|(\d+)(?:th|rd|nd|st)\s+day|({_NUMERALS})\s+day)\b"
+)
 _MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DAY = r"(\d{1,2})(?:st|nd|rd|th)?\b"
 DATE = re.compile(
-    rf"\b(?:since|from|started on|began on)\s+(?:the\s+)?(?:{_DAY}(?:\s+of)?(?:\s+({_MONTH_NAMES})\b)?|({_MONTH_NAMES})\s+(?:the\s+)?{_DAY})"
-    r"(?!\s*(?:mile|k|km|min|hour|hr|day|week|am|pm|:))"
+    r"\b(?:since|from|started on|began on)\s+(?:the\s+)?"
+    rf"(?:{_DAY}(?:\s+of)?(?:\s+({_MONTH_NAMES})\b)?"  # "the 20th", "20th of november"
+    rf"|({_MONTH_NAMES})\s+(?:the\s+)?{_DAY})"  # "nov 20"
+    r"(?!\s*(?:mile|k|km|min|hour|hr|day|week|am|pm|:))"  # "the 5th mile", "20 mins" are not dates
 )
 
 
@@ -116,7 +129,7 @@ class OnsetDelay:
 def duration_hours(text: str, now: datetime) -> float | None:
     """Hours the pain has lasted according to `text`, or None if it says not."""
     lowered = _lower(text)
-    for finder in (_from_amount, _from_weekday, _from_weekend, _from_date, _from_relative):
+    for finder in (_from_amount, _from_weekday, _from_weekend, _from_date, _from_day_number, _from_relative):
         hours = finder(lowered, now)
         if hours is not None:
             return hours
@@ -195,11 +208,11 @@ def _qualified(hours: float, before: str, more: bool) -> float:
 
 
 def _number(word: str) -> float:
-    return float(word) if word[0].isdigit() else float(WORD_NUMBERS[word])
+    return float(word.removesuffix("ish")) if word[0].isdigit() else float(WORD_NUMBERS[word])
 
 
 def _from_weekday(text: str, now: datetime) -> float | None:
-    match = WEEKDAY.search(text)
+    match = WEEKDAY_SINCE.search(text) or WEEKDAY.search(text)
     if not match:
         return None
     days_back = (now.weekday() - WEEKDAYS[match.group(1)]) % 7 or 7
@@ -233,6 +246,16 @@ def _from_date(text: str, now: datetime) -> float | None:
 def _month_before(today: date, day: int) -> date:
     year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
     return date(year, month, day)
+
+
+def _from_day_number(text: str, now: datetime) -> float | None:
+    del now  # counted from the first day, not from the date
+    match = DAY_NUMBER.search(text)
+    if not match:
+        return None
+    word = next(group for group in match.groups() if group)
+    day = int(word) if word.isdigit() else ORDINALS.get(word) or WORD_NUMBERS.get(word)
+    return (day - 1) * 24.0 if day and day >= 1 else None
 
 
 def _from_relative(text: str, now: datetime) -> float | None:

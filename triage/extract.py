@@ -27,16 +27,26 @@ from triage.durations import duration_hours, onset_delay
 
 LEXICON_PATH = Path(__file__).with_name("lexicon.yml")
 CORE_FACTS = ("pain_type", "onset", "location", "spread")
+FACT_KINDS = (*CORE_FACTS, "sign")
 # A red flag may come at the end of a long message; past this it is not chat.
 MAX_CHARS = 20_000
-# Non-phrase words a negation reaches over: "I don't think it's really swollen".
-NEGATION_REACH = 5
-# Words allowed between the two halves of a `near` sign: "my pee is really dark".
-NEAR_GAP = 4
 # Listed entries are matched as phrases (longest wins inside one fact), and
 # when two values of a fact are named the one listed first wins: "dull but
 # sometimes sharp" counts as sharp, "both shins, one spot" as one spot.
 SPREAD_PRIORITY = ("one_spot", "widespread")
+# Hours between the run and the start of the pain: below the first it began
+# right after, up to the second the next day (DOMS's 12 to 24 hours), else days later.
+RIGHT_AFTER_HOURS, NEXT_DAY_HOURS = 6, 36
+# Typed variants of the apostrophe and quotes, one character for one so offsets still fit.
+QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "“": '"', "”": '"'})
+
+# --- Scope: how far a denial or a doubt reaches, and where clauses end.
+# Non-phrase words a negation reaches over ("I don't think it's really
+# swollen"), and tokens of any kind (a long list of signs): no sentence needs more.
+NEGATION_REACH = 5
+SCOPE_TOKENS = 30
+# Words allowed between the two halves of a `near` sign: "pain in the centre of my chest".
+NEAR_GAP = 5
 # A pronoun after "and", a comma or "but" opens a new clause: "not numb and it is red".
 SUBJECTS = {"it", "i", "my", "its", "they", "there", "he", "she", "this", "that", "the", "you", "your", "we"}
 CLAUSE_ENDS = {".", "!", "?", ";", "\n", "\n\n"}
@@ -46,10 +56,18 @@ CONTRASTS = {"but", "though", "tho", "although", "however", "whereas", "yet", "e
 AFTER_SEPARATORS = {"?", ":", "-", "=", "–", "—"}
 DENIED_AFTER = {"no", "none", "nope", "nah", "never", "not", "nothing", "negative"}
 AFFIRMED_AFTER = {"yes", "yeah", "yep", "yup", "yh", "y", "definitely", "def"}
-# Hours between the run and the start of the pain: below the first it began
-# right after, up to the second the next day (DOMS's 12 to 24 hours), else days later.
-RIGHT_AFTER_HOURS, NEXT_DAY_HOURS = 6, 36
-FACT_KINDS = (*CORE_FACTS, "sign")
+# "never been this breathless", "wasn't swollen until today": denials of the past.
+COMPARATIVES = {"this", "so", "as"}
+UNTIL = {"until", "till", "til"}
+BEFORE = {"before", "b4"}  # only at the end or before "today", "now": "no pain before the run" is a denial
+NOW_WORDS = {"today", "now", "this", "yesterday", "then", "last", "tonight", "recently"}
+# Words that may follow a doubted sign and still leave the doubt on it:
+# "not sure if it's swollen or not", "... at all tbh".
+DOUBT_TAILS = {"not", "at", "all", "really", "tbh", "either", "yet", "though", "tho", "lol", "now", "anymore",
+               "today", "honestly", "to", "be", "honest", "or", "any", "a", "bit", "little", "slightly"}
+# After a denial of named signs only an explicit "none of these" is the whole
+# answer: a bare "no" there is just the start of the denial.
+BARE_NO = {"no", "nope", "nah", "n", "negative"}
 
 
 @dataclass(frozen=True)
@@ -100,7 +118,7 @@ def extract(text: str, now: datetime | None = None) -> Extraction:
     """Every fact `text` states, with denials and a whole-message answer."""
     text = _clean(text or "")[:MAX_CHARS]
     matcher = _matcher()
-    doc = matcher.nlp(text)
+    doc = matcher.nlp(_lowered(text))
     reading = _Reading(doc, matcher.phrases(doc), matcher)
     mentions = reading.mentions()
     mentions = _with_onset_delay(text, mentions)
@@ -111,8 +129,14 @@ def extract(text: str, now: datetime | None = None) -> Extraction:
 
 
 def _clean(text: str) -> str:
-    """Typed variants of the apostrophe, one character for one, so offsets still fit."""
-    return text.translate(str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "“": '"', "”": '"'}))
+    return text.translate(QUOTES)
+
+
+def _lowered(text: str) -> str:
+    """Lower case for the tokenizer, whose contraction rules know "can't" but
+    not "CAN'T", when that keeps every character where it was."""
+    lowered = text.lower()
+    return lowered if len(lowered) == len(text) else text
 
 
 class Span(NamedTuple):
@@ -122,10 +146,11 @@ class Span(NamedTuple):
     key: str
     start: int
     end: int
+    kind: str  # the key's first part
 
-    @property
-    def kind(self) -> str:
-        return self.key.split(":", 1)[0]
+
+def _span(key: str, start: int, end: int) -> Span:
+    return Span(key, start, end, key.split(":", 1)[0])
 
 
 class _Token(NamedTuple):
@@ -144,17 +169,19 @@ class _Reading:
 
     def __init__(self, doc, spans: list[Span], matcher: "_Matcher"):
         self.m = matcher
-        self.doc = [_Token(t.text, t.lower_, t.norm_, t.is_punct, t.is_space, t.idx) for t in doc]
+        self.doc: list[_Token] = doc.user_data["tokens"]
         spans = _without_ordinary(spans)
         self.clause_ids = self._clause_ids()
-        near = _near_signs(spans, self.clause_ids)
-        self.facts = _longest_per_group([s for s in spans if s.kind in FACT_KINDS] + list(near))
+        near = _near_signs(spans, self._clause_ids(commas=False))
+        self.facts = _longest_per_group([s for s in spans if s.kind in FACT_KINDS], loose=list(near))
         self.near_gaps = near  # near sign span -> the tokens between its halves
         self.contexts = [s for s in spans if s.kind == "context"]
         unsure = [s for s in spans if s.kind == "unsure"]
-        self.unsure_at = _covered(len(doc), unsure)
-        self.term_at = _covered(len(doc), self.facts)
-        self.term_reach = _reach(len(doc), self.facts)
+        self.unsure_at = [reach > 0 for reach in _reach(len(doc), unsure)]
+        # The words between a near sign's halves are not part of it: a "not"
+        # there ("leg isn't cold or pale") is a cue for what follows too.
+        self.term_reach = _reach(len(doc), self.facts, skip=near)
+        self.term_at = [reach > 0 for reach in self.term_reach]
         self.term_starts = {s.start for s in self.facts}
         # A fact inside a doubt ("hard to say") is the doubt, not the fact.
         self.facts = [s for s in self.facts if not any(self.unsure_at[s.start:s.end])]
@@ -172,7 +199,7 @@ class _Reading:
     def _mention(self, span: Span) -> Mention | None:
         fact, value, *polarity = span.key.split(":")
         scope = self._scope(span)
-        if scope == "unsure":
+        if scope == "unsure" and self._doubt_is_about_it(span):
             return None
         stated = not (polarity and polarity[0] == "absent")
         present = {"neg": not stated, "yes": True}.get(scope, stated)
@@ -180,6 +207,18 @@ class _Reading:
             return None  # "not sharp" says nothing about which pain it is
         first, last = self.doc[span.start], self.doc[span.end - 1]
         return Mention(fact, value, first.idx, last.idx + len(last.text), present)
+
+    def _doubt_is_about_it(self, span: Span) -> bool:
+        """'not sure if it's swollen' doubts the swelling; 'not sure if my swollen
+        calf is serious' takes the swelling as given and doubts something else."""
+        clause = self.clause_ids[span.start]
+        for i in range(span.end, min(len(self.doc), span.end + SCOPE_TOKENS)):
+            token = self.doc[i]
+            if self.clause_ids[i] != clause or token.is_punct:
+                return True
+            if not (self.term_at[i] or token.norm_ in LIST_WORDS or token.norm_ in DOUBT_TAILS):
+                return False
+        return True
 
     def _scope(self, span: Span) -> str | None:
         """'yes', 'neg', 'unsure' or None: what the words around `span` do to it."""
@@ -220,14 +259,14 @@ class _Reading:
         clause or a breaker ("but", ".") ends its reach.
         """
         reach = 0
-        for i in range(start - 1, -1, -1):
+        for i in range(start - 1, max(-1, start - 1 - SCOPE_TOKENS), -1):
             token = self.doc[i]
             if self.unsure_at[i]:
                 return "unsure"
             if self.term_at[i] and not (self._is_cue(i) and self.term_reach[i] > start):
                 continue  # another phrase; its own "not" counts only where it overlaps this one
             if self._is_cue(i):
-                return "neg" if self._cue_applies(i) else None
+                return "neg" if self._cue_applies(i, start) else None
             if self._ends_scope(i):
                 return None
             if token.text == ",":
@@ -243,14 +282,31 @@ class _Reading:
         token = self.doc[i]
         return token.lower_ in self.m.negation_cues or token.norm_ in self.m.negation_cues
 
-    def _cue_applies(self, i: int) -> bool:
+    def _cue_applies(self, i: int, start: int) -> bool:
         doc = self.doc
         if i + 1 < len(doc) and doc[i + 1].is_punct:
             return False  # "No, it's swollen", "nope - can't walk": an answer, not a denial
+        if doc[i].lower_ == "never" and any(doc[j].lower_ in COMPARATIVES for j in range(i + 1, start)):
+            return False  # "never been this breathless": it is, more than ever
+        if self._past_only(start):
+            return False  # "wasn't short of breath until today": it is now
         if doc[i].lower_ == "without":
             # "can't walk without limping": a second negative undoes the first.
             return not any(self._is_cue(j) for j in range(self._clause_start(i), i))
         return True
+
+    def _past_only(self, start: int) -> bool:
+        """Does the clause go on with 'before' or 'until', making the denial about the past?"""
+        doc = self.doc
+        for j in range(start, min(len(doc), start + SCOPE_TOKENS)):
+            if doc[j].lower_ in UNTIL:
+                return True
+            if doc[j].lower_ in BEFORE:
+                after = doc[j + 1] if j + 1 < len(doc) else None
+                return after is None or after.is_punct or after.lower_ in NOW_WORDS
+            if self._ends_scope(j) and self.doc[j].lower_ not in LIST_WORDS:
+                return False
+        return False
 
     def _ends_scope(self, i: int) -> bool:
         token = self.doc[i]
@@ -270,35 +326,37 @@ class _Reading:
             after += 1  # "redness, or warmth"
         if comma == 0 or not self.term_at[comma - 1] or after not in self.term_starts:
             return False
-        run = self._list_run(comma)
-        return any(t.norm_ in ("or", "nor") for t in run) or sum(t.text == "," for t in run) >= 2
+        lo, hi = self._list_run(comma)
+        closed = any(t.norm_ in ("or", "nor") for t in self.doc[comma:hi])  # "or" after this comma
+        return closed or sum(t.text == "," for t in self.doc[lo:hi]) >= 2
 
-    def _list_run(self, comma: int):
-        """The tokens around `comma` that can belong to one list."""
+    def _list_run(self, comma: int) -> tuple[int, int]:
+        """The token range around `comma` that can belong to one list."""
         def in_list(j: int) -> bool:
             token = self.doc[j]
             return (self.term_at[j] or token.text == "," or token.norm_ in LIST_WORDS
                     or (token.norm_ in self.m.reach_over and not _starts_new_clause(self.doc, j)))
 
         lo, hi = comma, comma + 1
-        while lo > 0 and in_list(lo - 1) and not self._is_cue(lo - 1):
+        while lo > max(0, comma - SCOPE_TOKENS) and in_list(lo - 1) and not self._is_cue(lo - 1):
             lo -= 1
-        while hi < len(self.doc) and in_list(hi):
+        while hi < min(len(self.doc), comma + SCOPE_TOKENS) and in_list(hi):
             hi += 1
-        return self.doc[lo:hi]
+        return lo, hi
 
     def _clause_start(self, i: int) -> int:
-        while i > 0 and not self._ends_scope(i - 1):
+        limit = max(0, i - SCOPE_TOKENS)
+        while i > limit and not self._ends_scope(i - 1):
             i -= 1
         return i
 
-    def _clause_ids(self) -> list[int]:
+    def _clause_ids(self, commas: bool = True) -> list[int]:
         """A number per token that changes at every clause boundary: a sentence
-        end, a comma, a contrast ("but") or a new subject ("and it")."""
+        end or a contrast ("but"), and with `commas` a comma or a new subject ("and it")."""
         ids, clause = [], 0
         for i, token in enumerate(self.doc):
-            if token.text in CLAUSE_ENDS or token.text == "," or token.is_space \
-                    or token.lower_ in CONTRASTS or _starts_new_clause(self.doc, i):
+            if token.text in CLAUSE_ENDS or token.is_space or token.lower_ in CONTRASTS or (
+                    commas and (token.text == "," or _starts_new_clause(self.doc, i))):
                 clause += 1
             ids.append(clause)
         return ids
@@ -321,21 +379,16 @@ def _starts_new_clause(doc, i: int) -> bool:
     return doc[i].lower_ in SUBJECTS and i > 0 and doc[i - 1].lower_ in ("and", ",", "but", "so", "&")
 
 
-def _reach(length: int, spans) -> list[int]:
-    """Per token, the furthest end of the phrases covering it."""
+def _reach(length: int, spans, skip: dict[Span, tuple[int, int]] | None = None) -> list[int]:
+    """Per token, the furthest end of the phrases covering it (0: none), leaving
+    out the `skip` range of a span."""
     reach = [0] * length
     for span in spans:
+        gap = range(*(skip or {}).get(span, (0, 0)))
         for i in range(span.start, span.end):
-            reach[i] = max(reach[i], span.end)
+            if i not in gap:
+                reach[i] = max(reach[i], span.end)
     return reach
-
-
-def _covered(length: int, spans) -> list[bool]:
-    covered = [False] * length
-    for span in spans:
-        for i in range(span.start, span.end):
-            covered[i] = True
-    return covered
 
 
 def _without_ordinary(spans: list[Span]) -> list[Span]:
@@ -349,9 +402,9 @@ def _without_ordinary(spans: list[Span]) -> list[Span]:
         s.end <= o.end and o.end - o.start > s.end - s.start for o in covering.get(s.start, ()))]
 
 
-def _near_signs(spans: list[Span], clause_ids: list[int]) -> dict[Span, tuple[int, int]]:
-    """Signs said in two halves a few words apart in one clause: 'pee is really dark',
-    'chest feels tight'. Each maps to the token range between its halves."""
+def _near_signs(spans: list[Span], sentence_ids: list[int]) -> dict[Span, tuple[int, int]]:
+    """Signs said in two halves a few words apart in one sentence: 'pee is really dark',
+    'I coughed and there was blood'. Each maps to the token range between its halves."""
     halves: dict[tuple[str, str], list[Span]] = {}
     for span in spans:
         if span.kind == "near":
@@ -365,21 +418,26 @@ def _near_signs(spans: list[Span], clause_ids: list[int]) -> dict[Span, tuple[in
                     continue  # too far apart for any phrase lengths: skip the detailed test
                 left, right = (a, b) if a.start <= b.start else (b, a)
                 gap = right.start - left.end
-                if 0 <= gap <= NEAR_GAP and clause_ids[left.start] == clause_ids[right.end - 1]:
-                    found[Span(f"sign:{sign}:present", left.start, right.end)] = (left.end, right.start)
+                if 0 <= gap <= NEAR_GAP and sentence_ids[left.start] == sentence_ids[right.end - 1]:
+                    found[_span(f"sign:{sign}:present", left.start, right.end)] = (left.end, right.start)
     return found
 
 
-def _longest_per_group(spans: list[Span]) -> list[Span]:
-    """Within one fact keep the longest of overlapping phrases ('chest pain' over 'pain')."""
+def _longest_per_group(spans: list[Span], loose: list[Span] = ()) -> list[Span]:
+    """Within one fact keep the longest of overlapping phrases ('chest pain' over
+    'pain'); a listed phrase wins over a `loose` near match it overlaps."""
     kept: list[Span] = []
     taken: dict[str, set[int]] = {}  # group -> tokens already covered by a kept phrase
-    for span in sorted(spans, key=lambda s: (s.start - s.end, s.start)):
+    for span in sorted(spans, key=_longest_first) + sorted(loose, key=_longest_first):
         tokens = taken.setdefault(_group(span.key), set())
         if not tokens.intersection(range(span.start, span.end)):
             tokens.update(range(span.start, span.end))
             kept.append(span)
     return sorted(kept, key=lambda s: s.start)
+
+
+def _longest_first(span: Span) -> tuple[int, int]:
+    return span.start - span.end, span.start
 
 
 def _group(key: str) -> str:
@@ -449,7 +507,7 @@ class _Matcher:
         self.breakers = set(lexicon["scope_breakers"])
         self.answers = {k: [_plain(p) for p in v] for k, v in lexicon["answers"].items() if k != "emoji"}
         self.answers["emoji"] = lexicon["answers"]["emoji"]
-        self.answers["none_strong"] = [p for p in self.answers["none"] if p not in self.negation_cues]
+        self.answers["none_strong"] = [p for p in self.answers["none"] if p not in BARE_NO]
         table = _phrase_table(lexicon)
         self.nlp = _pipeline(lexicon["normalise"], _domain_words(table, lexicon["normalise"]))
         self.reach_over = {t.norm_ for t in self.nlp(" ".join(lexicon["negation_reaches_over"]))}
@@ -464,25 +522,25 @@ class _Matcher:
         """Matches in `doc`, and in `doc` without its filler words, so that
         "can't put any weight" and "foot is really cold" meet their phrases."""
         found = {self._span(match) for match in self.matcher(doc)}
-        kept = [i for i, token in enumerate(doc) if token.norm_ not in self.fillers]
+        tokens: list[_Token] = doc.user_data["tokens"]
+        kept = [i for i, token in enumerate(tokens) if token.norm_ not in self.fillers]
         if len(kept) < len(doc):
-            for key, start, end in self.matcher(_subdoc(doc, kept)):
+            for key, start, end in self.matcher(_subdoc(doc.vocab, [tokens[i] for i in kept])):
                 found.add(self._span((key, kept[start], kept[end - 1] + 1)))
         return sorted(found, key=lambda s: (s.start, s.end, s.key))
 
     def _span(self, match) -> Span:
         key, start, end = match
-        return Span(self.nlp.vocab.strings[key], start, end)
+        return _span(self.nlp.vocab.strings[key], start, end)
 
 
-def _subdoc(doc, kept: list[int]):
-    """A new Doc of the `kept` tokens, keeping their norms."""
+def _subdoc(vocab, tokens: list[_Token]):
+    """A new Doc of these tokens, keeping their norms."""
     from spacy.tokens import Doc
 
-    words = [doc[i].text for i in kept]
-    sub = Doc(doc.vocab, words=words, spaces=[True] * len(words))
-    for token, i in zip(sub, kept):
-        token.norm_ = doc[i].norm_
+    sub = Doc(vocab, words=[t.text for t in tokens], spaces=[True] * len(tokens))
+    for token, kept in zip(sub, tokens):
+        token.norm_ = kept.norm_
     return sub
 
 
@@ -526,38 +584,51 @@ class _Normaliser:
         self.normalise = normalise
         self.lemmas = lemmas
         self.english = set(self.lemmas.values()) | set(STOP_WORDS) | set(normalise) | domain
-        self.domain = domain
-        self.typos: dict[str, set[str]] = {}
-        for word in domain:
-            for variant in _deletions(word) | {word}:
-                self.typos.setdefault(variant, set()).add(word)
+        self.domain = domain | set(normalise)
+        # Every one-letter deletion of a domain word or its plural ("tingels" is
+        # "tingles"), pointing back at the word: a symmetric-delete typo index.
+        self.typos: dict[str, set[tuple[str, str]]] = {}
+        for word in domain - STOP_WORDS:
+            for form in (word, word + "s"):
+                for variant in _deletions(form) | {form}:
+                    self.typos.setdefault(variant, set()).add((form, word))
 
     def __call__(self, doc):
+        tokens = []
         for token in doc:
-            lower = token.lower_
-            token.norm_ = self.norm(lower, self.lemmas.get(lower, lower))
+            text = token.text
+            lower = text.lower()
+            norm = self.norm(lower)
+            token.norm_ = norm
+            tokens.append(_Token(text, lower, norm, token.is_punct, token.is_space, token.idx))
+        doc.user_data["tokens"] = tokens  # read by _Reading: spaCy's attributes are slow to fetch
         return doc
 
-    def norm(self, lower: str, lemma: str) -> str:
+    @lru_cache(maxsize=50_000)
+    def norm(self, lower: str) -> str:
         if lower in self.english or lower in self.lemmas or not lower.isalpha():
-            return self._known(lower, lemma)
-        for word in _unstretched(lower):
-            if word in self.english:
-                return self._known(word, self.lemmas.get(word, word))
-        corrected = self._corrected(_unstretched(lower)[0])
-        return self._known(corrected, self.lemmas.get(corrected, corrected)) if corrected else self._known(lower, lemma)
+            return self._known(lower)
+        stretched = _unstretched(lower)  # "reddd" -> "redd", "red": the domain word first
+        for known in (self.domain, self.english):
+            for word in stretched:
+                if word in known:
+                    return self._known(word)
+        return self._known(self._corrected(stretched[0]) or lower)
 
-    def _known(self, lower: str, lemma: str) -> str:
+    def _known(self, lower: str) -> str:
+        lemma = self.lemmas.get(lower, lower)
         return self.normalise.get(lower) or self.normalise.get(lemma) or lemma or lower
 
     def _corrected(self, word: str) -> str | None:
         if len(word) < 4:
             return None
-        candidates = set()
-        for variant in _deletions(word) | {word}:
-            candidates |= self.typos.get(variant, set())
-        candidates = {c for c in candidates if _one_edit(word, c)}
-        norms = {self._known(c, self.lemmas.get(c, c)) for c in candidates}
+        candidates = {
+            base
+            for variant in _deletions(word) | {word}
+            for form, base in self.typos.get(variant, ())
+            if _one_edit(word, form)
+        }
+        norms = {self._known(c) for c in candidates}
         return min(candidates) if len(norms) == 1 else None
 
 
@@ -571,7 +642,10 @@ def _one_edit(a: str, b: str) -> bool:
         return False
     if len(a) == len(b):
         diff = [i for i in range(len(a)) if a[i] != b[i]]
-        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+        if len(diff) == 1:
+            return True  # a substitution
+        i, j = diff if len(diff) == 2 else (0, 0)
+        return j == i + 1 and a[i] == b[j] and a[j] == b[i]  # two neighbours swapped
     short, long_ = (a, b) if len(a) < len(b) else (b, a)
     return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
 
@@ -606,23 +680,27 @@ def _pipeline(normalise: dict[str, str], domain: set[str]):
 
 
 def _import_spacy():
-    """Import spaCy without letting thinc drag in TensorFlow.
+    """Import spaCy without letting thinc drag in TensorFlow or PyTorch.
 
-    thinc imports TensorFlow when it is installed (Rasa installs it), which
-    costs tens of seconds in processes that never use it (tests, the action
-    server). Where TensorFlow is already loaded (the Rasa server) nothing
-    changes; elsewhere thinc sees it as absent, which spaCy's lookup
-    pipeline does not need, and later imports of TensorFlow still work.
+    thinc imports each of them when it is installed (Rasa installs
+    TensorFlow, and PyTorch may be there too), which costs seconds to tens of
+    seconds in processes that never use them (tests, the action server).
+    Where one is already loaded (TensorFlow in the Rasa server) it is left
+    alone; the others are hidden from thinc, which spaCy's blank pipeline does
+    not need, and later imports of them still work.
     """
-    if "spacy" in sys.modules or "tensorflow" in sys.modules:
+    if "spacy" in sys.modules:
         import spacy
 
         return spacy
-    sys.modules["tensorflow"] = None  # type: ignore[assignment]
+    hidden = [name for name in ("tensorflow", "torch") if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]
     try:
         import spacy
     finally:
-        del sys.modules["tensorflow"]
+        for name in hidden:
+            del sys.modules[name]
     return spacy
 
 

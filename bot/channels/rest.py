@@ -17,7 +17,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.safety import SAFE_REPLY, EMPTY_MESSAGE_REPLY
+import bot.rasa_speedups  # noqa: F401  (patches Rasa once the server loads its channels)
+from bot.safety import EMPTY_MESSAGE_REPLY, SAFE_REPLY
 
 logger = logging.getLogger(__name__)
 

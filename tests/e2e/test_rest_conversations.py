@@ -117,3 +117,18 @@ def test_question_mid_assessment_is_answered_then_the_question_repeated(conversa
     turn = conversation.say("how often should i replace my running shoes?")
     assert "answer" in turn.custom or turn.custom.get("no_answer")
     assert turn.custom.get("ask") == pending
+
+
+def test_question_is_answered_from_the_article_with_its_section_and_references(conversation):
+    turn = conversation.say("how many miles before i should replace my trainers?")
+    citations = turn.custom["answer"]["citations"]
+    assert citations[0]["section"] == "3. Choose the Right Footwear"
+    assert "300 to 500 miles" in citations[0]["quote"]
+    assert citations[0]["references"][0]["url"].startswith("https://www.acefitness.org/")
+    assert "3. Choose the Right Footwear" in turn.text and "acefitness.org" in turn.text
+
+
+def test_question_the_article_does_not_cover_gets_a_plain_no_answer(conversation):
+    turn = conversation.say("how do i pop a blister on my toe?")
+    assert turn.custom.get("no_answer") is True
+    assert "doesn't cover" in turn.text

@@ -127,6 +127,9 @@ ONSETS = [
     ("2 days later it started", "days_later"),
     ("came on 3 days after the marathon", "days_later"),
     ("48 hours later", "days_later"),
+    ("after about 20 mins of running my shin starts to ache", "during_run"),
+    ("it comes on after 10 minutes of running and goes when I stop", "during_run"),
+    ("hurts from the first step of my run", "during_run"),
 ]
 
 
@@ -139,10 +142,14 @@ def test_onset(text, value):
     "my heel hurts first thing in the morning",
     "I run in the morning",
     "parkrun this morning",
-    "woke up during the night with it",  # pain at night, not during the run
+    "it throbs during the night",  # pain at night, not during the run
 ])
 def test_onset_not_set(text):
     assert "onset" not in facts(text)
+
+
+def test_during_the_night_is_pain_at_rest():
+    assert signs("it throbs during the night")["pain_at_rest"] is True
 
 
 def test_onset_is_not_a_duration():
@@ -188,6 +195,8 @@ LOCATIONS = [
     ("my hip flexor is sore", "hip_glute"),
     ("pain in my bum when i run", "hip_glute"),
     ("groin strain", "hip_glute"),
+    ("my butt is sore", "hip_glute"),
+    ("pain in my arse when i sit", "hip_glute"),
     ("my whole leg aches", "whole_leg"),
     ("pain all down my leg", "whole_leg"),
     ("entire leg is sore", "whole_leg"),
@@ -350,7 +359,8 @@ SIGNS_DENIED = [
     ("walking normally", "cannot_bear_weight"),
     ("can put weight on it", "cannot_bear_weight"),
     ("no problem walking", "cannot_bear_weight"),
-    ("I can move my foot fine, can't move my foot? no", "cannot_move"),
+    ("can't move my foot? no", "cannot_move"),
+    ("my foot isn't paralysed", "cannot_move"),
     ("no deformity", "deformity"),
     ("it doesn't look deformed", "deformity"),
     ("no pain at rest", "pain_at_rest"),
@@ -446,6 +456,18 @@ NEGATION_SCOPE = [
     ("Swollen: yes. Red: no", {"swelling": True, "redness": False}),
     ("any swelling? not really", {"swelling": False}),
     ("swelling no, redness yes", {"swelling": False, "redness": True}),
+    # The words between a denial and its sign.
+    ("doesnt seem to be swollen or red, hurts at night tho", {"swelling": False, "redness": False,
+                                                             "pain_at_rest": True}),
+    ("it's not painful at rest", {"pain_at_rest": False}),
+    ("no way I can put weight on it", {"cannot_bear_weight": True}),
+    ("I'm not able to walk", {"cannot_bear_weight": True}),
+    ("my leg isn't cold or pale", {"cold_pale_leg": False}),
+    ("no chest pain before or after the run", {"chest_pain": False}),
+    # Denials of the past: it is there now.
+    ("never been this breathless before", {"breathlessness": True}),
+    ("I wasn't short of breath until today", {"breathlessness": True}),
+    ("I've never coughed up blood before today", {"coughing_blood": True}),
 ]
 
 
@@ -577,7 +599,59 @@ RUNNING_TALK = [
     ("hill and stair repeats yesterday", ["worse_with_movement"]),
     ("easy run to flush the legs", ["redness"]),
     ("I was sobbing at the finish", ["breathlessness"]),
+    ("quads are shot after the downhill race", []),
+    ("my heart was pounding at the finish", []),
+    ("hands and feet always cold in winter", ["cold_pale_leg"]),
+    ("legs felt cold and heavy at the start of my run", ["cold_pale_leg"]),
+    ("I pushed hard on the last km and felt sick", ["fever"]),
+    ("no chest pain before or after the run", ["chest_pain"]),
+    ("played footy yesterday and my calf is tight", []),
+    ("calves really tight after the race and getting worse", ["tight_hard_muscle"]),
+    ("running uphill is really hard and my legs ache more each day", ["tight_hard_muscle"]),
+    ("physio thinks it's a stress fracture", ["deformity"]),
+    ("my bladder was going to burst by mile 10", ["swelling", "tight_hard_muscle"]),
+    ("my knees were bent on the landing", ["deformity"]),
+    ("snapped my shoelace", ["deformity"]),
+    ("my HR chest strap felt tight", ["chest_pain"]),
+    ("white compression sleeves on my legs", ["cold_pale_leg"]),
+    ("blue kinesio tape on my shin", ["cold_pale_leg"]),
+    ("pain right through the bone in my shin", ["deformity"]),
+    ("bone bruise and I'm out of action", ["deformity"]),
 ]
+
+
+def test_warm_up_is_not_warmth():
+    found = signs("it hurts at first but eases once I warm up")
+    assert found.get("worse_with_movement") is False
+    assert "warmth" not in found
+
+
+def test_slang_is_not_a_pain_type():
+    assert facts("quads are shot after the downhill race")["pain_type"] == "dull_ache"
+    assert "pain_type" not in facts("my heart was pounding at the finish")
+    assert facts("played footy yesterday and my calf is tight")["location"] == "calf"
+    assert "location" not in facts("played footy yesterday")
+    assert facts("argh my calf")["location"] == "calf"
+
+
+TYPOS = [
+    ("cheast pain", "chest_pain"),
+    ("coughin up blud", "coughing_blood"),
+    ("urin is dark", "dark_urine"),
+    ("drak pee", "dark_urine"),
+    ("swolllen calf", "swelling"),
+    ("numbb foot", "numbness"),
+    ("my leg feels weeak", "weakness"),
+    ("pael foot", "cold_pale_leg"),
+    ("can't brethe", "breathlessness"),
+    ("cant walkk", "cannot_bear_weight"),
+    ("it tingels", "tingling"),
+]
+
+
+@pytest.mark.parametrize("text, sign", TYPOS, ids=ids(TYPOS))
+def test_typos_of_signs(text, sign):
+    assert signs(text).get(sign) is True
 
 
 @pytest.mark.parametrize("text, not_signs", RUNNING_TALK, ids=ids(RUNNING_TALK))
@@ -632,6 +706,32 @@ RED_FLAGS = [
     "my calf is swollen, and i'm breathless",
     "no, I'm short of breath",
     "what does it mean if my pee is dark after a long run?",  # a question still counts
+    "no swelling or redness, short of breath",  # the list closed before the comma
+    "never been this breathless before",
+    "I've never coughed up blood before today",
+    "I wasn't short of breath until today",
+    "i cant get my breath",
+    "pain in the centre of my chest",
+    "it hurts to breathe in deeply",
+    "i coughed and there was blood",
+    "my lower leg has gone purple and cold",
+    "my toes are cold and white",
+    "my foot is freezing cold and I can't feel it",
+    "not sure if it matters but I'm short of breath",
+    "I don't think it's serious but my chest hurts",
+    "no idea if it's related but I coughed up some blood",
+    "Not really, but my toes are blue",
+    "nope. dark urine though",
+    "It's not my leg, it's my chest that hurts",
+    "my calf is huge and I'm wheezing",
+    "I tripped and there's bone sticking through",
+    "my leg is bent after I fell off my bike",
+    "i think i've broken my leg",
+    "barely passing urine and my quads are agony",
+    "my leg went weak and I can barely lift it",
+    "kicked in the calf, it's swollen and hard",
+    "the bandage on my calf is too tight and the pain is getting worse fast",
+    "my calf feels like it's going to burst",
 ]
 
 

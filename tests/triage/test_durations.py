@@ -1,0 +1,276 @@
+"""triage.durations: how long it has hurt, in hours, and when it began.
+
+The line that matters is 72 hours (TRIAGE.md S1: "more than 3 days"), so
+"over 3 days" must land above it and "nearly 3 days" below it. Weekdays are
+measured from a fixed Thursday noon.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from triage.durations import duration_hours, onset_delay
+
+NOW = datetime(2026, 11, 26, 12)  # Thursday 26 November 2026, noon
+
+
+def hours(text: str) -> float | None:
+    return duration_hours(text, NOW)
+
+
+EXACT = [
+    # numbers and units, as typed
+    ("48 hrs", 48),
+    ("48hrs", 48),
+    ("48 hours", 48),
+    ("36h", 36),
+    ("2d", 48),
+    ("3days", 72),
+    ("2 days", 48),
+    ("2 Days", 48),
+    ("1 wk", 168),
+    ("3 wks", 504),
+    ("6 weeks", 1008),
+    ("2 mo", 1460),
+    ("a month", 730),
+    ("1.5 days", 36),
+    ("90 mins", 1.5),
+    # words
+    ("an hour", 1),
+    ("half an hour", 0.5),
+    ("half a day", 12),
+    ("a day", 24),
+    ("a couple of days", 48),
+    ("a couple days", 48),
+    ("couple of weeks", 336),
+    ("a few days", 72),
+    ("few days", 72),
+    ("several days", 96),
+    ("ten days", 240),
+    ("a week", 168),
+    ("a fortnight", 336),
+    ("about a fortnight", 336),
+    ("two nights", 48),
+    # halves and ranges (the upper end counts: the safer reading for S1)
+    ("a day and a half", 36),
+    ("a week and a half", 252),
+    ("one and a half weeks", 252),
+    ("2-3 days", 72),
+    ("4-5 days", 120),
+    ("4/5 days", 120),
+    ("two or three days", 72),
+    ("2 to 3 days", 72),
+    ("a day or two", 48),
+    ("a week or two", 336),
+    # hedges that do not move the number
+    ("about 2 weeks", 336),
+    ("roughly 3 days", 72),
+    ("~3 days", 72),
+    ("for the past 3 days", 72),
+    ("for the last 48 hours", 48),
+    ("3 days now", 72),
+    ("sore 3 days in a row", 72),
+    ("3 days in and it still hurts", 72),
+    # how long ago the run was is about how long it has hurt
+    ("I ran 10 miles 2 days ago", 48),
+    ("ran a half marathon 3 days ago", 72),
+    ("2 days post marathon", 48),
+    # relative days
+    ("yesterday", 24),
+    ("since yesterday", 24),
+    ("since yesterday morning", 24),
+    ("the day before yesterday", 48),
+    ("since last night", 12),
+    ("since this morning", 6),
+    ("last week", 168),
+    ("for ages", 730),
+    ("the other day", 48),
+    # weekdays, from Thursday noon
+    ("since saturday", 120),
+    ("since Saturday!", 120),
+    ("since sat", 120),
+    ("since Sat.", 120),
+    ("since sunday", 96),
+    ("since sun", 96),
+    ("since monday morning", 72),
+    ("since tues", 48),
+    ("since tuesday's run", 48),
+    ("since wednesday", 24),
+    ("since wed", 24),
+    ("since thursday", 168),  # today is Thursday: last Thursday
+    ("since last thursday", 168),
+    ("since friday", 144),
+    ("started on tuesday", 48),
+    ("began last friday", 144),
+    ("after saturday's race", 120),
+    ("since my long run on saturday", 120),
+    ("since the race on sunday", 96),
+    ("since the weekend", 120),
+    ("over the weekend", 120),
+    # dates
+    ("since the 20th", 144),
+    ("since nov 20", 144),
+    ("since 20th november", 144),
+    ("since the 30th", 648),  # 30 October
+    ("since the 3rd", 552),
+    # "day N": N - 1 days
+    ("it's day 5", 96),
+    ("its the fourth day of soreness", 72),
+    ("this is the 3rd day", 48),
+    ("3ish days", 72),
+    ("since last month", 730),
+    # one message, one duration: the first about the pain
+    ("ran 18 miles on saturday, pain since sunday", 96),  # "since" says when it began
+    ("ran for 2 hours, sore for 3 days", 72),
+    ("it started 2 days after the marathon and has lasted 3 days", 72),
+]
+
+
+@pytest.mark.parametrize("text, expected", EXACT, ids=[t for t, _ in EXACT])
+def test_duration(text, expected):
+    assert hours(text) == pytest.approx(expected)
+
+
+MORE_THAN_THREE_DAYS = [
+    "3+ days",
+    "3 + days",
+    "3 days+",
+    "72 hrs+",
+    "over 3 days",
+    "just over 3 days",
+    "more than 3 days",
+    "more then 3 days",
+    "longer than three days",
+    "at least 4 days",
+    "3 days or more",
+    ">3 days",
+    "over a week",
+    "more than a couple of weeks",
+]
+
+
+@pytest.mark.parametrize("text", MORE_THAN_THREE_DAYS)
+def test_more_than_three_days_crosses_the_line(text):
+    assert hours(text) > 72
+
+
+LESS_THAN_THREE_DAYS = [
+    "nearly 3 days",
+    "almost 3 days",
+    "not quite 3 days",
+    "just under 3 days",
+    "less than 3 days",
+    "under 72 hours",
+    "<3 days",
+]
+
+
+@pytest.mark.parametrize("text", LESS_THAN_THREE_DAYS)
+def test_nearly_three_days_stays_below_the_line(text):
+    assert hours(text) < 72
+
+
+def test_qualifiers_move_just_across_the_line():
+    assert hours("over 3 days") == pytest.approx(73)
+    assert hours("nearly 3 days") == pytest.approx(71)
+    assert hours("almost a week") == pytest.approx(167)
+    assert hours("less than a day") == pytest.approx(23)
+
+
+NO_DURATION = [
+    # no time said, or none that can be measured
+    "",
+    "   ",
+    "my calf hurts",
+    "for a while",
+    "since the marathon",
+    "wednesday",
+    "I ran 10k",
+    "my 5k pb",
+    "did 20 miles",
+    "hand days",
+    "and done",  # "and" is not "an d"
+    "an dull ache",
+    # when the pain began, not how long it has lasted: that is the onset
+    "2 days later",
+    "12 hours after my run",
+    "a couple of days later my hamstrings started aching",
+    "20 minutes into my run",
+    "an hour in",
+    # the run, the training, a race to come
+    "I've been running for 3 years",
+    "been running for ages",
+    "ran for 2 hours",
+    "did a 2 hour run",
+    "I run 5 days a week",
+    "i run twice a day",
+    "I run five times a week",
+    "i'm training for a marathon in 6 weeks",
+    "my marathon is a week away",
+    "after a good night's sleep",
+    "on the 5th mile",
+]
+
+
+@pytest.mark.parametrize("text", NO_DURATION, ids=[repr(t) for t in NO_DURATION])
+def test_no_duration(text):
+    assert hours(text) is None
+
+
+def test_curly_apostrophes_and_caps():
+    assert hours("since Tuesday’s run") == 48
+    assert hours("SINCE SATURDAY") == 120
+    assert hours("Couple Of Days") == 48
+
+
+def test_long_text_is_fine():
+    text = "blah " * 2000 + "sore for 4 days"
+    assert hours(text) == 96
+
+
+def test_weekday_counts_from_now():
+    monday = datetime(2026, 11, 23, 9)
+    assert duration_hours("since saturday", monday) == 48
+    assert duration_hours("since sunday", monday) == 24
+    assert duration_hours("since monday", monday) == 168
+
+
+def test_date_in_an_earlier_year():
+    new_year = datetime(2027, 1, 5, 12)
+    assert duration_hours("since the 30th", new_year) == 6 * 24  # 30 December
+    assert duration_hours("since 28 december", new_year) == 8 * 24
+
+
+def test_impossible_date_is_no_duration():
+    assert duration_hours("since the 31st", datetime(2026, 12, 2, 12)) is None  # no 31 November
+
+
+ONSET_DELAYS = [
+    ("12 hours after my run", 12, False),
+    ("2 days later", 48, False),
+    ("about 24 hours later", 24, False),
+    ("a couple of days later my hamstrings started aching", 48, False),
+    ("came on 3 days after the marathon", 72, False),
+    ("an hour after my run", 1, False),
+    ("20 minutes into my run", 0, True),
+    ("an hour in", 0, True),
+]
+
+
+@pytest.mark.parametrize("text, delay, during", ONSET_DELAYS, ids=[t for t, _, _ in ONSET_DELAYS])
+def test_onset_delay(text, delay, during):
+    found = onset_delay(text)
+    assert found is not None
+    assert (found.hours, found.during) == (pytest.approx(delay), during)
+    assert text[found.start:found.end].strip()
+
+
+@pytest.mark.parametrize("text", [
+    "sore for 2 days",
+    "3 days in and it still hurts",
+    "I ran 2 hours after work",  # "ran" makes it the run, not the pain
+    "",
+])
+def test_no_onset_delay(text):
+    assert onset_delay(text) is None
