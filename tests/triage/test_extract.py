@@ -501,6 +501,18 @@ def test_uncertainty_leaves_the_sign_unknown(text, unknown, others):
     assert {sign: found.get(sign) for sign in others} == others
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("not sure if my swollen red calf is serious", {"swelling": True, "redness": True}),
+    ("I was wondering if my calf being swollen and red is bad", {"swelling": True, "redness": True}),
+    ("I don't know if swelling and redness mean anything", {"swelling": True, "redness": True}),
+    ("not sure if it's swollen or not", {"swelling": None}),
+    ("not sure if it's swollen at all tbh", {"swelling": None}),
+])
+def test_doubt_about_something_else_keeps_the_sign(text, expected):
+    found = signs(text)
+    assert {sign: found.get(sign) for sign in expected} == expected
+
+
 def test_hedged_sign_is_still_a_sign():
     # "maybe", "might be", "a bit": the runner says it, softly. Keep it.
     assert signs("might be a bit swollen")["swelling"] is True
