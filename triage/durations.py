@@ -53,7 +53,7 @@ RELATIVE_HOURS = {
 # What follows an amount that makes it the onset: "2 days later", "12 hours
 # after my run", and, for less than a run's length, "20 minutes into my run"
 # ("3 days in and it still hurts" is a duration).
-ONSET_AFTER = re.compile(r"\s*(?:later|after|afterwards)\b")
+ONSET_AFTER = re.compile(r"\s*(?:or\s+so\s+|-?ish\s+)?(?:later|after|afterwards)\b")
 DURING_AFTER = re.compile(r"\s*(?:into|in\b(?!\s+a\s+row)|of\s+(?:running|jogging|my\s+run|the\s+run|the\s+race))\b")
 LONGEST_RUN_HOURS = 12
 # What follows an amount that is not about the pain: how often ("5 days a
@@ -174,6 +174,10 @@ def _about_the_pain(text: str, match: re.Match) -> bool:
     if AGO_AFTER.match(text, match.end()):
         return True  # "ran 10 miles 2 days ago": the pain is about as old
     if ONSET_AFTER.match(text, match.end()) or NOT_PAIN_AFTER.match(text, match.end()):
+        return False
+    if HOURS_PER_UNIT[match.group("unit")] < 1 and _hours(match) < 1:
+        # A few minutes describe the run ("10 mins in", "eases after a couple
+        # of mins"), not how long it has hurt; "90 mins" still counts.
         return False
     if _during_run(text, match):
         return False

@@ -1,0 +1,43 @@
+"""Phrasings that once went wrong in the triage dev set, written again in other words."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from triage.extract import extract
+
+NOW = datetime(2026, 11, 26, 15)
+
+
+@pytest.mark.parametrize(
+    "text, sign, present",
+    [
+        ("my leg isn't cold or pale at all", "cold_pale_leg", False),
+        ("foot not cold or blue, just sore", "cold_pale_leg", False),
+        ("it doesnt bother me at night", "pain_at_rest", False),
+        ("the cramp is gone when i'm resting", "eases_with_rest", True),
+        ("tight calves that ease off after a few minutes of walking", "eases_with_rest", True),
+        ("it hurts more the faster i go", "worse_with_movement", True),
+    ],
+)
+def test_signs(text, sign, present):
+    assert extract(text, NOW).signs().get(sign) is present
+
+
+@pytest.mark.parametrize(
+    "text, onset",
+    [
+        ("about 15 mins into my run", "during_run"),
+        ("in the last mile of the race", "during_run"),
+        ("an hour or so after my run", "right_after"),
+    ],
+)
+def test_onsets_are_not_durations(text, onset):
+    facts = extract(text, NOW).facts()
+    assert facts.get("onset") == onset
+    assert "duration_hours" not in facts
+
+
+def test_minutes_of_easing_are_not_how_long_it_hurt():
+    assert "duration_hours" not in extract("eases off after a couple mins walking", NOW).facts()
