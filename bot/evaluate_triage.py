@@ -155,7 +155,14 @@ def duration_matches(gold, predicted) -> bool:
     return float(low) <= hours <= float(high)
 
 
+# How the triage payload marks a fact the runner said they were not sure of.
+UNKNOWN = "unknown"
+
+
 def fact_matches(slot: str, gold, predicted) -> bool:
+    """Gold None means the runner could not say: the bot must report it unknown."""
+    if predicted == UNKNOWN:
+        predicted = None
     if slot == "duration_hours":
         return duration_matches(gold, predicted)
     return gold == predicted

@@ -291,3 +291,12 @@ def test_self_care_vignettes_are_under_three_days_and_fully_known(vignettes):
         assert facts["pain_type"] == "dull_ache", v["id"]
         assert facts["duration_hours"][1] < 72, v["id"]
         assert "not sure" not in " ".join(v["answers"].values()).lower(), v["id"]
+
+
+def test_a_fact_reported_unknown_matches_a_gold_of_not_sure():
+    from bot.evaluate_triage import fact_matches
+
+    assert fact_matches("onset", None, "unknown")
+    assert fact_matches("duration_hours", None, "unknown")
+    assert not fact_matches("onset", "next_day", "unknown")
+    assert not fact_matches("onset", None, "next_day")
