@@ -17,7 +17,9 @@ $(INSTALLED): requirements/requirements.lock
 	@echo "Installing the pinned environment into $(VENV) (first time: about a minute)..."
 	@test -x $(PY) || python3 -m venv $(VENV)
 	@$(VENV)/bin/pip install --quiet --disable-pip-version-check uv==0.13.8
-	@$(UV) pip sync --python $(PY) $(FIND_LINKS) requirements/requirements.lock
+	@# Bytecode compiled once here: where PYTHONDONTWRITEBYTECODE is set, Python
+	@# would otherwise recompile Rasa and TensorFlow on every start (about 25 s).
+	@$(UV) pip sync --compile-bytecode --python $(PY) $(FIND_LINKS) requirements/requirements.lock
 	@touch $(INSTALLED)
 
 install: $(INSTALLED)  ## create .venv from the lock (only when the lock changed)

@@ -97,8 +97,10 @@ def _certain_intent(found: Extraction, text: str, predicted: Optional[str]) -> O
         return "deny"
     if not found.mentions:
         return None
-    if predicted in CHIT_CHAT or predicted is None:
-        return "inform"
+    if predicted in CHIT_CHAT or predicted in ("stop", None):
+        return "inform"  # "near the end of the run" answers a question; it does not stop
+    if predicted in ("report_pain", "inform"):
+        return predicted  # facts make it certain: no fallback for "shin pain keeps me up at night"
     if predicted == "emergency":
         # The classifier heard an emergency, but the message states ordinary
         # facts and no emergency sign ("it kicked in the next morning"). A

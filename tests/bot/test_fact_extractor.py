@@ -29,6 +29,8 @@ def parse(text: str, predicted: str | None, confidence: float = 0.9) -> Message:
         ("quads are insanely sore after a half marathon yesterday", "ask_question", "report_pain"),
         ("is it ok to run with sore quads?", "ask_question", "ask_question"),
         ("what's the weather like", "out_of_scope", "out_of_scope"),
+        ("near the end of the run", "stop", "inform"),
+        ("stop", "stop", "stop"),
     ],
 )
 def test_intent_is_overruled_only_where_the_facts_are_plain(text, predicted, expected):
@@ -48,3 +50,8 @@ def test_button_payloads_are_left_alone():
     message = Message(data={"text": '/inform{"pain_type": "sharp"}'})
     FactExtractor().process([message])
     assert message.get("entities") in (None, [])
+
+
+def test_facts_make_a_doubtful_report_certain_so_it_is_not_a_fallback():
+    message = parse("shin pain keeps me up at night", "report_pain", confidence=0.3)
+    assert message.get("intent") == {"name": "report_pain", "confidence": 1.0}
