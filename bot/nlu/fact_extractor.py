@@ -121,7 +121,14 @@ def _intent_name(message: Message) -> Optional[str]:
 
 
 def _set_intent(message: Message, name: str) -> None:
-    ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != name]
+    # The classifier's other guesses stay in the ranking, at half their
+    # confidence, so the FallbackClassifier does not call a certain intent
+    # ambiguous because the classifier was sure of another one.
+    ranking = [
+        {**r, "confidence": r.get("confidence", 0.0) / 2}
+        for r in message.get(INTENT_RANKING_KEY) or []
+        if r.get("name") != name
+    ]
     certain = {"name": name, "confidence": 1.0}
     message.set(INTENT, certain, add_to_output=True)
     message.set(INTENT_RANKING_KEY, [certain] + ranking, add_to_output=True)

@@ -55,3 +55,10 @@ def test_button_payloads_are_left_alone():
 def test_facts_make_a_doubtful_report_certain_so_it_is_not_a_fallback():
     message = parse("shin pain keeps me up at night", "report_pain", confidence=0.3)
     assert message.get("intent") == {"name": "report_pain", "confidence": 1.0}
+
+
+def test_an_overruled_intent_is_not_left_ambiguous_for_the_fallback_classifier():
+    message = parse("quads are insanely sore after a half marathon yesterday", "ask_question", confidence=1.0)
+    ranking = message.get("intent_ranking")
+    assert ranking[0] == {"name": "report_pain", "confidence": 1.0}
+    assert all(r["confidence"] <= 0.5 for r in ranking[1:])
