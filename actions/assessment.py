@@ -127,6 +127,10 @@ class ValidateAssessmentForm(FormValidationAction):
         return {"warning_signs": UNKNOWN if times_asked_in_a_row(tracker, "warning_signs") >= MAX_ASKS else None}
 
 
+def _facts_in_latest_message(tracker: Tracker) -> bool:
+    return any(e.get("entity") in (*FACT_SLOTS, "sign") for e in tracker.latest_message.get("entities", []))
+
+
 def _answered_none_of_these(tracker: Tracker) -> bool:
     return tracker.get_slot("requested_slot") == "warning_signs" and latest_answer(tracker) == "none"
 
@@ -196,6 +200,8 @@ class AskQuestion(Action, ABC):
     def _text(self, spec: dict, asked_again: bool, tracker: Tracker) -> str:
         if self.slot == "warning_signs" and asked_again and signs_in_latest_message(tracker):
             return spec["again"]
+        if asked_again and _facts_in_latest_message(tracker):
+            return "Thanks, noted. " + spec["text"]  # they told us something else
         if asked_again:
             return "Sorry, I didn't quite get that. " + spec["text"] + " You can also say \"not sure\"."
         return spec["text"]
