@@ -63,7 +63,15 @@ class ValidateSlotMappings(ValidationAction):
         reported = signs_in_latest_message(tracker)
         if not reported:
             return {}
-        return {"signs": {**(tracker.get_slot("signs") or {}), **reported}}
+        return {"signs": merge_signs(tracker.get_slot("signs") or {}, reported, tracker)}
+
+
+def merge_signs(earlier: Dict[str, bool], reported: Dict[str, bool], tracker: Tracker) -> Dict[str, bool]:
+    """A red flag once reported stays reported unless the runner corrects it:
+    a passing "no swelling" must not erase an earlier "my calf is swollen"."""
+    correcting = is_correction(tracker.latest_message.get("text") or "")
+    kept = {sign for sign, present in earlier.items() if present and not correcting}
+    return {**earlier, **{sign: value for sign, value in reported.items() if sign not in kept}}
 
 
 def keep_earlier_unless_corrected(slot: str, value: Any, tracker: Tracker) -> Dict[Text, Any]:
@@ -87,6 +95,17 @@ class ValidateAssessmentForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_assessment_form"
 
+    async def run(self, dispatcher, tracker, domain) -> List[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent in INTERRUPTIONS and not already_handled(tracker):
+            # Rejecting hands the turn to the rules for this intent (data/rules.yml);
+            # a form that never rejects would swallow "stop" and questions.
+            raise ActionExecutionRejection(self.name(), f"'{intent}' interrupts the assessment")
+        events = await super().run(dispatcher, tracker, domain)
+        if _answered_none_of_these(tracker):
+            events.append(SlotSet("signs", _with_checklist_denied(tracker.get_slot("signs") or {})))
+        return events
+
     async def extract_pain_type(self, dispatcher, tracker, domain):
         return _unsure_or_nothing("pain_type", tracker)
 
@@ -101,17 +120,6 @@ class ValidateAssessmentForm(FormValidationAction):
 
     async def extract_duration(self, dispatcher, tracker, domain):
         return _unsure_or_nothing("duration", tracker)
-
-    async def run(self, dispatcher, tracker, domain) -> List[EventType]:
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if intent in INTERRUPTIONS and not already_handled(tracker):
-            # Rejecting hands the turn to the rules for this intent (data/rules.yml);
-            # a form that never rejects would swallow "stop" and questions.
-            raise ActionExecutionRejection(self.name(), f"'{intent}' interrupts the assessment")
-        events = await super().run(dispatcher, tracker, domain)
-        if _answered_none_of_these(tracker):
-            events.append(SlotSet("signs", _with_checklist_denied(tracker.get_slot("signs") or {})))
-        return events
 
     async def extract_warning_signs(self, dispatcher, tracker, domain):
         if tracker.get_slot("requested_slot") != "warning_signs":

@@ -25,7 +25,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from triage.engine import assess
-from triage.extract import Extraction, extract
+from triage.extract import CORE_FACTS, Extraction, extract
 
 QUESTION_START = re.compile(
     r"(how|what|whats|what's|why|when|where|which|who|should|shall|can|could|is|isn't|are|do|does|did|will|would|any)\b"
@@ -60,12 +60,29 @@ class FactExtractor(GraphComponent, EntityExtractorMixin):
             if text.startswith("/"):
                 continue  # a button payload already carries its intent and entities
             found = extract(text)
-            entities = [_entity(m) for m in found.mentions] + _answer_entity(found)
+            entities = [_entity(m) for m in _chosen_mentions(found)] + _answer_entity(found)
             message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
             intent = _certain_intent(found, text, _intent_name(message))
             if intent:
                 _set_intent(message, intent)
         return messages
+
+
+def _chosen_mentions(found: Extraction) -> List[Any]:
+    """One mention per fact, the one the extractor chose, and every sign.
+
+    Rasa fills a slot from the last entity of its type, so passing every
+    mention would let "sharp at first, now a dull ache" become a dull ache;
+    the extractor's choice (the most telling pain, for example) must win.
+    """
+    chosen = []
+    for fact in (*CORE_FACTS, "duration"):
+        value = found.value(fact)
+        if value is None:
+            continue
+        wanted = f"{value:g}" if fact == "duration" else value
+        chosen.append(next(m for m in found.mentions if m.fact == fact and m.present and m.value == wanted))
+    return chosen + [m for m in found.mentions if m.fact == "sign"]
 
 
 def _entity(mention) -> Dict[str, Any]:

@@ -652,3 +652,22 @@ async def test_a_re_ask_after_other_facts_thanks_instead_of_apologising(dispatch
     )
     await ask_action("spread").run(dispatcher, tracker, domain)
     assert all_text(dispatcher).startswith("Thanks, noted.")
+
+
+async def test_a_sign_once_reported_is_not_erased_by_a_passing_denial(dispatcher, domain):
+    tracker = make_tracker(
+        domain, slots={"signs": {"swelling": True}},
+        entities=[entity("sign", "swelling", "absent"), entity("sign", "redness", "absent")],
+        text="no swelling or redness",
+    )
+    events = await ValidateSlotMappings().run(dispatcher, tracker, domain)
+    assert SlotSet("signs", {"swelling": True, "redness": False}) in events
+
+
+async def test_a_corrected_sign_is_replaced(dispatcher, domain):
+    tracker = make_tracker(
+        domain, slots={"signs": {"swelling": True}},
+        entities=[entity("sign", "swelling", "absent")], text="sorry, I meant no swelling",
+    )
+    events = await ValidateSlotMappings().run(dispatcher, tracker, domain)
+    assert SlotSet("signs", {"swelling": False}) in events

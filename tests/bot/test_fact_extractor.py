@@ -62,3 +62,10 @@ def test_an_overruled_intent_is_not_left_ambiguous_for_the_fallback_classifier()
     ranking = message.get("intent_ranking")
     assert ranking[0] == {"name": "report_pain", "confidence": 1.0}
     assert all(r["confidence"] <= 0.5 for r in ranking[1:])
+
+
+def test_one_entity_per_fact_the_one_the_extractor_chose():
+    # Rasa fills a slot from the last entity of its type: only the chosen one is passed on.
+    entities = parse("it was a dull ache at first but now it's sharp and stabbing", "inform").get("entities")
+    pain_types = [e["value"] for e in entities if e["entity"] == "pain_type"]
+    assert pain_types == ["stabbing"]
