@@ -41,6 +41,11 @@ def signs_in_latest_message(tracker: Tracker) -> dict[str, bool]:
     return signs
 
 
+def asked_slot(bot_event: dict) -> str | None:
+    """The slot a bot message asked for: its custom {"ask": slot}, if any."""
+    return ((bot_event.get("data") or {}).get("custom") or {}).get("ask")
+
+
 def last_question_asked(tracker: Tracker) -> str | None:
     """The slot the bot asked for just before the runner's latest message.
 
@@ -56,9 +61,7 @@ def last_question_asked(tracker: Tracker) -> str | None:
                 return None
             seen_user = True
         elif kind == "bot":
-            if not seen_user:
-                return None
-            return ((event.get("data") or {}).get("custom") or {}).get("ask")
+            return asked_slot(event) if seen_user else None
     return None
 
 
@@ -87,7 +90,7 @@ def times_asked_in_a_row(tracker: Tracker, slot: str) -> int:
     for event in reversed(tracker.events):
         if event.get("event") != "bot":
             continue
-        asked = ((event.get("data") or {}).get("custom") or {}).get("ask")
+        asked = asked_slot(event)
         if asked is None:
             continue  # an answer to a question in between does not break the run
         if asked != slot:

@@ -55,18 +55,17 @@ def cmd_test_stories(args) -> int:
 
 def cmd_eval(args) -> int:
     """Triage vignettes over REST against a bot of its own, then retrieval quality."""
-    from dataclasses import replace
     import tempfile
     from pathlib import Path
 
     from bot import evaluate_triage
     from bot.servers import running_bot
+    from bot.settings import isolated_settings
 
     base = load_settings()
     prepare(base)
     with tempfile.TemporaryDirectory() as scratch:
-        settings = replace(base, rasa_port=5505, action_port=5555,
-                           tracker_db=Path(scratch) / "eval.db", log_dir=Path(scratch))
+        settings = isolated_settings(Path(scratch), 5505, 5555)
         with running_bot(settings):
             triage_rc = evaluate_triage.main(["--url", settings.rasa_url, "--report", "reports/triage_eval.md"])
     retrieval_rc = subprocess.run([sys.executable, "-m", "knowledge", "eval"], cwd=ROOT, env=quiet_environment(base)).returncode

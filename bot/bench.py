@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bot.rest_client import RestClient
 from bot.servers import running_bot
-from bot.settings import ROOT, load_settings, quiet_environment
+from bot.settings import ROOT, isolated_settings, load_settings, quiet_environment
 from bot.training import train_if_needed
 
 # A full assessment, as a runner types it: every turn runs NLU, the policies
@@ -57,10 +57,7 @@ def bench_training() -> float:
 
 def bench_running_bot() -> dict:
     with tempfile.TemporaryDirectory() as scratch:
-        settings = replace(
-            load_settings(), rasa_port=5405, action_port=5455,
-            tracker_db=Path(scratch) / "bench.db", log_dir=Path(scratch),
-        )
+        settings = isolated_settings(Path(scratch), 5405, 5455)
         started = time.monotonic()
         with running_bot(settings) as processes:
             ready_s = time.monotonic() - started

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,6 +34,18 @@ def load_settings() -> Settings:
         tracker_db=Path(os.environ.get("TRACKER_DB", ROOT / "var" / "conversations.db")),
         models_dir=Path(os.environ.get("MODELS_DIR", ROOT / "models")),
         log_dir=Path(os.environ.get("LOG_DIR", ROOT / "var" / "log")),
+    )
+
+
+def isolated_settings(scratch: Path, rasa_port: int, action_port: int) -> Settings:
+    """A bot of its own: other ports, and its conversations and logs in `scratch`,
+    so tests, eval and bench never disturb a bot started by `make run`."""
+    return replace(
+        load_settings(),
+        rasa_port=rasa_port,
+        action_port=action_port,
+        tracker_db=scratch / "conversations.db",
+        log_dir=scratch / "log",
     )
 
 

@@ -7,14 +7,12 @@ bot a developer has running.
 from __future__ import annotations
 
 import uuid
-from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
-from bot.rest_client import RestClient
+from bot.rest_client import RestClient, Turn
 from bot.servers import running_bot
-from bot.settings import load_settings
+from bot.settings import isolated_settings, load_settings
 from bot.training import prepare
 
 
@@ -27,16 +25,6 @@ class Conversation:
         turn = self.client.say(self.sender, message)
         assert turn.status == 200, turn.messages
         return turn
-
-
-def isolated_settings(tmp_path: Path, rasa_port: int, action_port: int):
-    return replace(
-        load_settings(),
-        rasa_port=rasa_port,
-        action_port=action_port,
-        tracker_db=tmp_path / "conversations.db",
-        log_dir=tmp_path / "log",
-    )
 
 
 @pytest.fixture
