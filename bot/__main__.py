@@ -22,8 +22,17 @@ def cmd_train(args) -> int:
 def cmd_run(args) -> int:
     from bot.servers import running_bot, wait_for_signal
 
+    from bot.channels.config import ChannelConfigError, plan_channels
+
     settings = load_settings()
+    try:
+        channel_lines = plan_channels(quiet_environment(settings)).status_lines
+    except ChannelConfigError as error:
+        print(f"Cannot start: {error}", file=sys.stderr)
+        return 2
     prepare(settings)
+    for line in channel_lines:
+        print(f"Channel {line}", flush=True)
     print(f"Starting the action server and the Rasa server (logs in {settings.log_dir})...", flush=True)
     with running_bot(settings) as processes:
         print(f"Ready. REST: POST {settings.rasa_url}/webhooks/rest/webhook", flush=True)

@@ -7,7 +7,9 @@ import sys
 import time
 import urllib.request
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Iterator, Mapping
+
+from bot.channels.config import plan_channels, write_credentials
 
 from bot.settings import ROOT, Settings, quiet_environment
 from bot.training import model_path
@@ -24,7 +26,7 @@ def rasa_server_command(settings: Settings) -> list[str]:
         sys.executable, "-m", "rasa", "run",
         "--model", str(model_path(settings)),
         "--endpoints", "bot/endpoints.yml",
-        "--credentials", "bot/credentials.yml",
+        "--credentials", str(settings.credentials_path),
         "--interface", settings.host,
         "--port", str(settings.rasa_port),
     ]
@@ -43,15 +45,18 @@ def _answers(url: str) -> bool:
 
 
 @contextmanager
-def running_bot(settings: Settings) -> Iterator[list[subprocess.Popen]]:
+def running_bot(settings: Settings, extra_env: Mapping[str, str] | None = None) -> Iterator[list[subprocess.Popen]]:
     """Both servers, ready; stopped (SIGTERM, then SIGKILL) when the block ends.
 
     Their output goes to log files (settings.log_dir), not the terminal: the
-    runner-facing command prints only what a person needs.
+    runner-facing command prints only what a person needs. `extra_env` adds
+    variables to both servers' environment (tests use it to turn channels on).
+    Raises ChannelConfigError before starting anything if a channel is half configured.
     """
+    env = {**quiet_environment(settings), "ACTIONS_WARM_UP": "1", **(extra_env or {})}
+    write_credentials(plan_channels(env), settings.credentials_path)
     settings.tracker_db.parent.mkdir(parents=True, exist_ok=True)
     settings.log_dir.mkdir(parents=True, exist_ok=True)
-    env = {**quiet_environment(settings), "ACTIONS_WARM_UP": "1"}
     servers = {"actions": action_server_command(settings), "rasa": rasa_server_command(settings)}
     processes = []
     for name, command in servers.items():

@@ -16,6 +16,8 @@ class Settings:
     tracker_db: Path
     models_dir: Path
     log_dir: Path
+    # Files the bot writes while it runs (the credentials built from the environment).
+    var_dir: Path
 
     @property
     def rasa_url(self) -> str:
@@ -24,6 +26,10 @@ class Settings:
     @property
     def action_url(self) -> str:
         return f"http://{self.host}:{self.action_port}"
+
+    @property
+    def credentials_path(self) -> Path:
+        return self.var_dir / "credentials.yml"
 
 
 def load_settings() -> Settings:
@@ -34,6 +40,7 @@ def load_settings() -> Settings:
         tracker_db=Path(os.environ.get("TRACKER_DB", ROOT / "var" / "conversations.db")),
         models_dir=Path(os.environ.get("MODELS_DIR", ROOT / "models")),
         log_dir=Path(os.environ.get("LOG_DIR", ROOT / "var" / "log")),
+        var_dir=ROOT / "var",
     )
 
 
@@ -46,6 +53,7 @@ def isolated_settings(scratch: Path, rasa_port: int, action_port: int) -> Settin
         action_port=action_port,
         tracker_db=scratch / "conversations.db",
         log_dir=scratch / "log",
+        var_dir=scratch,
     )
 
 
