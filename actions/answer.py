@@ -9,6 +9,8 @@ from typing import List, Optional, Text
 from rasa_sdk import Action
 from rasa_sdk.events import EventType
 
+from triage.phrasing import asks_something
+
 logger = logging.getLogger(__name__)
 
 NO_ANSWER = (
@@ -56,6 +58,21 @@ class ActionAnswerQuestion(Action):
         else:
             dispatcher.utter_message(text=answer_text(answer), json_message=answer.payload())
         return []
+
+
+def answer_what_the_report_asks(dispatcher, text: str) -> None:
+    """A report that also asks ("my legs are wrecked after parkrun, is that
+    normal?") gets the article's answer before the assessment's first question,
+    when the article answers it confidently; otherwise the assessment alone."""
+    if not asks_something(text):
+        return
+    try:
+        answer = searcher().answer(text)
+    except Exception:  # the assessment goes on; the log gets the cause
+        logger.exception("Article search failed")
+        return
+    if answer is not None:
+        dispatcher.utter_message(text=answer_text(answer), json_message=answer.payload())
 
 
 def warm_up() -> Optional[str]:

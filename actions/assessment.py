@@ -10,6 +10,7 @@ from rasa_sdk.interfaces import ActionExecutionRejection
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.answer import answer_what_the_report_asks
 from actions.messages import checklist_buttons, checklist_signs, questions, triage_text
 from actions.tracker_facts import (
     FACT_SLOTS,
@@ -176,6 +177,7 @@ class ActionStartAssessment(Action):
             said_now = latest_entities(tracker, slot)
             events.append(SlotSet(slot, said_now[-1]["value"] if said_now else None))
         events.append(SlotSet("signs", signs_in_latest_message(tracker) or None))
+        answer_what_the_report_asks(dispatcher, tracker.latest_message.get("text") or "")
         dispatcher.utter_message(text="I'm sorry your legs hurt. I'll ask a few quick questions, then tell you what I think you should do. You can say \"not sure\" to any question, or \"stop\" at any time.")
         return events
 

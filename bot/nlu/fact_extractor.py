@@ -9,10 +9,10 @@ overrules the classifier where the facts are plain:
 - inform, when the message states facts but the classifier heard chit-chat,
   or heard an emergency that no emergency sign supports;
 - report_pain, when a statement of facts was taken for a question.
+- ask_question, when a question with no warning sign was taken for a report.
 """
 from __future__ import annotations
 
-import re
 from typing import Any, Dict, List, Optional
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -26,10 +26,8 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from triage.engine import assess
 from triage.extract import CORE_FACTS, Extraction, extract
+from triage.phrasing import looks_like_a_question, opens_like_a_question
 
-QUESTION_START = re.compile(
-    r"(how|what|whats|what's|why|when|where|which|who|should|shall|can|could|is|isn't|are|do|does|did|will|would|any)\b"
-)
 # Intents that never carry facts: when facts are found, the message is inform.
 CHIT_CHAT = {"greet", "goodbye", "thank", "bot_challenge", "out_of_scope", "affirm", "deny", "not_sure"}
 
@@ -112,6 +110,8 @@ def _certain_intent(found: Extraction, text: str, predicted: Optional[str]) -> O
         return "not_sure"
     if found.answer == "none":
         return "deny"
+    if predicted in ("report_pain", "inform") and _asks_the_article(found, text):
+        return "ask_question"
     if not found.mentions:
         return None
     if predicted in CHIT_CHAT or predicted in ("stop", None):
@@ -123,14 +123,17 @@ def _certain_intent(found: Extraction, text: str, predicted: Optional[str]) -> O
         # facts and no emergency sign ("it kicked in the next morning"). A
         # message with no facts at all ("help, it's an emergency") keeps it.
         return "inform"
-    if predicted == "ask_question" and not _is_question(text):
+    if predicted == "ask_question" and not looks_like_a_question(text):
         return "report_pain"  # "quads are insanely sore after a half" is a report
     return None
 
 
-def _is_question(text: str) -> bool:
-    lowered = text.strip().lower()
-    return lowered.endswith("?") or bool(QUESTION_START.match(lowered))
+def _asks_the_article(found: Extraction, text: str) -> bool:
+    """A question the article can answer, not a report: it opens like a
+    question and names no warning sign. A warning sign keeps the message a
+    report, so "is it bad that my calf is swollen?" is assessed, not quoted at."""
+    names_a_sign = any(m.fact == "sign" and m.present for m in found.mentions)
+    return not names_a_sign and opens_like_a_question(text)
 
 
 def _intent_name(message: Message) -> Optional[str]:

@@ -9,6 +9,7 @@ import pytest
 
 import actions.answer
 from actions.answer import NO_ANSWER, SEARCH_DOWN, ActionAnswerQuestion
+from actions.assessment import ActionStartAssessment
 from knowledge.article import load_article
 from knowledge.search import Answer, Hit
 from tests.actions.conftest import make_tracker, merged_custom
@@ -139,3 +140,30 @@ async def test_a_searcher_that_cannot_load_gives_the_same_polite_text(monkeypatc
     events = await ask(domain, dispatcher, "is foam rolling good?")
     assert events == []
     assert dispatcher.messages[0]["text"] == SEARCH_DOWN
+
+
+async def test_a_report_that_also_asks_gets_the_answer_before_the_first_question(monkeypatch, dispatcher, domain, passages):
+    fake = FakeSearcher(result=Answer(hits=(Hit(passages[0], 0.7),), score=0.7))
+    use_searcher(monkeypatch, fake)
+    text = "my legs are wrecked after parkrun, is that normal?"
+    await ActionStartAssessment().run(dispatcher, make_tracker(domain, intent="report_pain", text=text), domain)
+    assert fake.questions == [text]
+    assert dispatcher.messages[0]["custom"]["answer"]["citations"][0]["section"] == passages[0].section
+    assert "not sure" in dispatcher.messages[-1]["text"]
+
+
+@pytest.mark.parametrize("result", [None, RuntimeError("index gone")])
+async def test_a_report_without_a_confident_answer_starts_the_assessment_alone(monkeypatch, dispatcher, domain, result):
+    fake = FakeSearcher(error=result) if isinstance(result, Exception) else FakeSearcher(result=result)
+    use_searcher(monkeypatch, fake)
+    tracker = make_tracker(domain, intent="report_pain", text="calf sore since sunday, what should i do")
+    await ActionStartAssessment().run(dispatcher, tracker, domain)
+    assert len(dispatcher.messages) == 1 and "not sure" in dispatcher.messages[0]["text"]
+
+
+async def test_a_plain_report_never_searches_the_article(monkeypatch, dispatcher, domain):
+    fake = FakeSearcher()
+    use_searcher(monkeypatch, fake)
+    tracker = make_tracker(domain, intent="report_pain", text="my calves have ached since saturday's long run")
+    await ActionStartAssessment().run(dispatcher, tracker, domain)
+    assert fake.questions == []

@@ -31,6 +31,12 @@ def parse(text: str, predicted: str | None, confidence: float = 0.9) -> Message:
         ("what's the weather like", "out_of_scope", "out_of_scope"),
         ("near the end of the run", "stop", "inform"),
         ("stop", "stop", "stop"),
+        ("how do i stop my legs aching after every run", "report_pain", "ask_question"),
+        ("should i put my legs up after a run", "report_pain", "ask_question"),
+        ("is it bad that my calf is swollen and hot?", "report_pain", "report_pain"),
+        ("can't put any weight on my leg", "report_pain", "report_pain"),
+        ("when i run downhill", "inform", "inform"),
+        ("did a long run sunday and now my shin hurts", "report_pain", "report_pain"),
     ],
 )
 def test_intent_is_overruled_only_where_the_facts_are_plain(text, predicted, expected):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from knowledge.article import load_article
@@ -130,3 +131,11 @@ def test_answer_scores_are_deterministic(searcher):
     first = searcher.search("epsom salt bath", k=5)
     second = searcher.search("epsom salt bath", k=5)
     assert [(h.passage.id, round(h.score, 5)) for h in first] == [(h.passage.id, round(h.score, 5)) for h in second]
+
+
+@pytest.mark.parametrize("question", ["do my hamstrings need rest?", "Shin pain 🏃 après la course", "x" * 3000])
+def test_the_fast_question_embedding_equals_the_models_encode(searcher, question):
+    # Searcher.embed skips encode()'s batching for speed; the index is built with
+    # encode(), so the two must give the same vector or the scores drift.
+    expected = searcher.encoder.encode([question], normalize_embeddings=True, convert_to_numpy=True)[0]
+    assert np.allclose(searcher.embed(question), expected, atol=1e-5)

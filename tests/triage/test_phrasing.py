@@ -1,0 +1,42 @@
+import pytest
+
+from triage.phrasing import asks_something, looks_like_a_question, opens_like_a_question
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("how do i stop my legs aching after every run", True),
+        ("Should I ice it", True),
+        ("is it ok to run", True),
+        ("can i run tomorrow", True),
+        ("can't put weight on it", False),
+        ("could be since monday", False),
+        ("when i run downhill", False),
+        ("did a long run sunday", False),
+        ("my calf hurts", False),
+    ],
+)
+def test_opens_like_a_question(text, expected):
+    assert opens_like_a_question(text) is expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("my legs are knackered after parkrun, is that normal?", True),
+        ("think i pulled my hamstring, how long till its better", True),
+        ("IT band really tight after running what do i do", True),
+        ("sharp pain in my leg mid run. Should I carry on", True),
+        ("my calves have ached since saturday's long run", False),
+        ("when i run downhill, mostly", False),
+        ("", False),
+    ],
+)
+def test_asks_something_finds_a_question_inside_a_report(text, expected):
+    assert asks_something(text) is expected
+
+
+def test_a_statement_is_not_a_question_but_a_question_mark_makes_one():
+    assert not looks_like_a_question("quads are insanely sore after a half")
+    assert looks_like_a_question("quads sore after a half?")

@@ -1,0 +1,44 @@
+"""Whether a runner's message asks something: pure string rules, no Rasa.
+
+Used by the NLU component (a question the classifier took for a report is a
+question) and by the assessment's first turn (a report that also asks
+"is that normal?" gets the article's answer before the first question).
+"""
+from __future__ import annotations
+
+import re
+
+# A message that opens like this asks something ("how do i stop my legs aching
+# after every run", "should i put my legs up"). Answers to the assessment's
+# questions often open with "could", "did", "when" or "can't" ("when i run
+# downhill", "can't put weight on it"), so those words are left out.
+ASKING_START = re.compile(r"(how|what|whats|what's|why|which|should|shall|is|isn't|are|does|can(?!['’]t)|do (i|you|my))\b")
+# Question phrases a runner tucks into a report, often without punctuation:
+# "IT band really tight after running what do i do".
+ASKING_PHRASE = re.compile(
+    r"\b(what (do|should|can|shall) i|how (long|do|can|should|often|much|soon)|should i|can i|"
+    r"is (that|this|it) (normal|ok|okay|bad|serious|fine|common)|why (do|does|is|are|am))\b"
+)
+# Broader: any message that could be a question, for telling a question from a
+# statement of facts ("quads are insanely sore after a half" is a report).
+QUESTION_START = re.compile(
+    r"(how|what|whats|what's|why|when|where|which|who|should|shall|can|could|is|isn't|are|do|does|did|will|would|any)\b"
+)
+CLAUSE_BREAK = re.compile(r"[,;:!.]+\s*")
+
+
+def opens_like_a_question(text: str) -> bool:
+    return bool(ASKING_START.match(text.strip().lower()))
+
+
+def looks_like_a_question(text: str) -> bool:
+    lowered = text.strip().lower()
+    return lowered.endswith("?") or bool(QUESTION_START.match(lowered))
+
+
+def asks_something(text: str) -> bool:
+    """True when any part of the message is a question, even inside a report."""
+    lowered = text.lower()
+    if "?" in lowered or ASKING_PHRASE.search(lowered):
+        return True
+    return any(opens_like_a_question(clause) for clause in CLAUSE_BREAK.split(lowered))
