@@ -24,6 +24,13 @@ ASKING_PHRASE = re.compile(
 QUESTION_START = re.compile(
     r"(how|what|whats|what's|why|when|where|which|who|should|shall|can|could|is|isn't|are|do|does|did|will|would|any)\b"
 )
+# Words that ask for emergency help whatever else a message says. A message the
+# classifier took for an emergency keeps it if it has one of these, even with
+# no warning sign the extractor knows ("should i call an ambulance?").
+CALLS_FOR_HELP = re.compile(
+    r"\b(emergency|ambulance|paramedics?|999|911|112|a&e|er|hospital|dying|collaps\w*|passed out|"
+    r"faint\w*|breath\w*|help)\b"
+)
 CLAUSE_BREAK = re.compile(r"[,;:!.]+\s*")
 
 
@@ -34,6 +41,10 @@ def opens_like_a_question(text: str) -> bool:
 def looks_like_a_question(text: str) -> bool:
     lowered = text.strip().lower()
     return lowered.endswith("?") or bool(QUESTION_START.match(lowered))
+
+
+def calls_for_help(text: str) -> bool:
+    return bool(CALLS_FOR_HELP.search(text.lower()))
 
 
 def asks_something(text: str) -> bool:

@@ -26,7 +26,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from triage.engine import assess
 from triage.extract import CORE_FACTS, Extraction, extract
-from triage.phrasing import looks_like_a_question, opens_like_a_question
+from triage.phrasing import calls_for_help, looks_like_a_question, opens_like_a_question
 
 # Intents that never carry facts: when facts are found, the message is inform.
 CHIT_CHAT = {"greet", "goodbye", "thank", "bot_challenge", "out_of_scope", "affirm", "deny", "not_sure"}
@@ -111,6 +111,11 @@ def _certain_intent(found: Extraction, text: str, predicted: Optional[str]) -> O
     if found.answer == "none":
         return "deny"
     if predicted in ("report_pain", "inform") and _asks_the_article(found, text):
+        return "ask_question"
+    if predicted == "emergency" and not found.mentions and looks_like_a_question(text) and not calls_for_help(text):
+        # "is cold water swimming good for you" names no warning sign and asks
+        # for no help: a question, not an emergency. A sign the extractor knows
+        # makes the emergency above, by rule, not by the classifier.
         return "ask_question"
     if not found.mentions:
         return None

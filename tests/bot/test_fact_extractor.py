@@ -37,6 +37,10 @@ def parse(text: str, predicted: str | None, confidence: float = 0.9) -> Message:
         ("can't put any weight on my leg", "report_pain", "report_pain"),
         ("when i run downhill", "inform", "inform"),
         ("did a long run sunday and now my shin hurts", "report_pain", "report_pain"),
+        ("is cold water swimming good for you", "emergency", "ask_question"),
+        ("should i call an ambulance?", "emergency", "emergency"),
+        ("is this an emergency", "emergency", "emergency"),
+        ("why can't i catch my breath?", "emergency", "emergency"),
     ],
 )
 def test_intent_is_overruled_only_where_the_facts_are_plain(text, predicted, expected):

@@ -19,6 +19,14 @@ NOW = datetime(2026, 11, 26, 15)
         ("the cramp is gone when i'm resting", "eases_with_rest", True),
         ("tight calves that ease off after a few minutes of walking", "eases_with_rest", True),
         ("it hurts more the faster i go", "worse_with_movement", True),
+        # A question puts the subject inside the negation; once read as "no breathlessness".
+        ("why can't i catch my breath?", "breathlessness", True),
+        ("why can't i breathe properly", "breathlessness", True),
+        ("im not able to breathe well", "breathlessness", True),
+        # "can't breathe" is a red flag even after a run; "out of breath at the end" is not.
+        ("i can't breathe properly after my run", "breathlessness", True),
+        ("was out of breath at the end of my 10k", "breathlessness", None),
+        ("my calf doesn't feel right, its cold and white", "cold_pale_leg", True),
     ],
 )
 def test_signs(text, sign, present):
