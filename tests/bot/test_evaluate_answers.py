@@ -1,0 +1,37 @@
+from bot.evaluate_answers import Outcome, Summary, classify, render
+from bot.rest_client import Turn
+
+SECTION = "3. Choose the Right Footwear"
+
+
+def turn(*customs, text="hi") -> Turn:
+    return Turn(200, [{"text": text}] + [{"custom": c} for c in customs])
+
+
+def test_each_kind_of_reply_is_told_apart():
+    answer = {"answer": {"citations": [{"section": SECTION}, {"section": "Other"}], "score": 0.7}}
+    assert classify("q", turn(answer)) == Outcome("q", "answered", (SECTION, "Other"))
+    assert classify("q", turn({"no_answer": True})).kind == "declined"
+    assert classify("q", turn({"triage": {"level": "emergency"}})) == Outcome("q", "triage", level="emergency")
+    assert classify("q", turn({"ask": "onset"})).kind == "assessment"
+    assert classify("q", turn()).kind == "other"
+
+
+def test_an_answer_given_with_the_first_question_counts_as_answered():
+    answer = {"answer": {"citations": [{"section": SECTION}], "score": 0.6}}
+    assert classify("q", turn(answer, {"ask": "onset"})).kind == "answered"
+
+
+def test_the_report_counts_right_sections_and_lists_what_went_otherwise():
+    summary = Summary(
+        in_scope=[(Outcome("shoes?", "answered", (SECTION,)), (SECTION,)),
+                  (Outcome("socks?", "answered", ("Other",)), (SECTION,)),
+                  (Outcome("shin pain", "assessment"), (SECTION,))],
+        out_of_scope=[Outcome("weather", "declined"), Outcome("chest pain", "triage", level="emergency")],
+    )
+    assert summary.right_at_1() == 1
+    text = render(summary, "dev")
+    assert "| answered | 2/3 | 0/2 |" in text and "| declined | 0/3 | 1/2 |" in text
+    assert "- in-scope, assessment: shin pain" in text
+    assert "- out-of-scope, triage (emergency): chest pain" in text
+    assert "weather" not in text
