@@ -16,6 +16,7 @@ from actions.tracker_facts import (
     FACT_SLOTS,
     already_handled,
     is_correction,
+    only_the_run_was_dated,
     slot_value_before_latest_message,
     facts_from_tracker,
     latest_answer,
@@ -56,6 +57,8 @@ class ValidateSlotMappings(ValidationAction):
         return keep_earlier_unless_corrected("spread", value, tracker)
 
     async def validate_duration(self, value, dispatcher, tracker, domain):
+        if only_the_run_was_dated(tracker) and not latest_entities(tracker, "run_age"):
+            return {"duration": value}  # "noticed it this morning" dates the pain itself
         return keep_earlier_unless_corrected("duration", value, tracker)
 
     async def extract_signs(
@@ -173,7 +176,7 @@ class ActionStartAssessment(Action):
 
     async def run(self, dispatcher, tracker, domain) -> List[EventType]:
         events: List[EventType] = [SlotSet("assessment_done", False), SlotSet("warning_signs", None)]
-        for slot in FACT_SLOTS:
+        for slot in (*FACT_SLOTS, "run_age"):
             said_now = latest_entities(tracker, slot)
             events.append(SlotSet(slot, said_now[-1]["value"] if said_now else None))
         events.append(SlotSet("signs", signs_in_latest_message(tracker) or None))

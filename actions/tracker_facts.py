@@ -6,6 +6,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
+from triage.durations import pain_age_hours
 from triage.facts import Facts
 
 FACT_SLOTS = ("pain_type", "onset", "location", "spread", "duration")
@@ -13,8 +14,32 @@ FACT_SLOTS = ("pain_type", "onset", "location", "spread", "duration")
 
 def facts_from_tracker(tracker: Tracker, extra_signs: dict[str, bool] | None = None) -> Facts:
     values: dict[str, Any] = {slot: tracker.get_slot(slot) for slot in FACT_SLOTS}
+    values["duration"] = _pain_age(tracker)
     values["signs"] = {**(tracker.get_slot("signs") or {}), **(extra_signs or {})}
     return Facts.from_dict(values)
+
+
+def _pain_age(tracker: Tracker) -> Any:
+    """The duration slot, or, when the runner only dated the run, the pain's
+    age from the run's and the onset (triage.durations.pain_age_hours)."""
+    duration = _hours(tracker.get_slot("duration"))
+    if duration is None:
+        return tracker.get_slot("duration")  # None or "unknown"
+    return pain_age_hours(duration, _hours(tracker.get_slot("run_age")), tracker.get_slot("onset"))
+
+
+def only_the_run_was_dated(tracker: Tracker) -> bool:
+    """True while the duration slot holds only the run's age ("after my run
+    yesterday"): the pain's own age, said later, may then replace it."""
+    duration = slot_value_before_latest_message(tracker, "duration")
+    return duration is not None and duration == slot_value_before_latest_message(tracker, "run_age")
+
+
+def _hours(value: Any) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def latest_entities(tracker: Tracker, entity: str) -> list[dict]:

@@ -116,6 +116,26 @@ DATE = re.compile(
 )
 
 
+# What the finders return: hours, and where the time phrase starts and ends.
+Found = tuple[float, int, int]
+
+# The run, named in the clause before a time ("after hill reps yesterday",
+# "went for a run in new shoes yesterday") or right after it ("yesterday's
+# parkrun"): then the time dates the run, and the pain came at or after it.
+RUN_EVENT = re.compile(
+    r"\b(?:run|ran|runs|jog|jogged|race|raced|parkrun|reps|intervals|session|workout|tempo|long run|"
+    r"marathon|half|10k|5k|trail|hike|hill|hills|miles|km|training|track|sprints?|speedwork)\b"
+)
+RUN_AFTER = re.compile(r"(?:'s|s')?\s+(?:long\s+|easy\s+|hard\s+)?(?:run|race|parkrun|session|workout|jog|reps|intervals|tempo)\b")
+# Words that date the pain itself: "sore since my run yesterday", "it started
+# on saturday", "for 2 days".
+PAIN_SINCE = re.compile(r"\b(?:since|started|start|began|begun|lasted)\b|\b(?:for|been)\s+(?:about\s+|around\s+)?$")
+RUNNING_FOR = re.compile(r"\b(?:run|runs|ran|running|jog\w*|train\w*|rac\w+)\s+(?:for|about|around|over)\s*$")
+CLAUSE_START = re.compile(r"[,.;!?]|\bbut\b")
+# How long after the run each onset began, for dating a pain from its run.
+ONSET_DELAY_HOURS = {"during_run": 0, "right_after": 0, "next_day": 24}
+
+
 @dataclass(frozen=True)
 class OnsetDelay:
     """When the pain began, relative to the run, and where the text says so."""
@@ -127,12 +147,47 @@ class OnsetDelay:
 
 
 def duration_hours(text: str, now: datetime) -> float | None:
-    """Hours the pain has lasted according to `text`, or None if it says not."""
+    """Hours the pain has lasted according to `text`, or None if it says not.
+
+    When the time dates the run ("after hill reps yesterday"), this is the
+    run's age: the pain is at most that old. `run_age_hours` tells which."""
+    found = _time_said(_lower(text), now)
+    return found[0] if found else None
+
+
+def run_age_hours(text: str, now: datetime) -> float | None:
+    """Hours since the run when the time in `text` dates the run, not the pain:
+    "hammies wrecked after hill reps yesterday", "ran 10 miles 2 days ago",
+    "yesterday's parkrun". None for "sore since yesterday" or "for 2 days"."""
     lowered = _lower(text)
+    found = _time_said(lowered, now)
+    if not found:
+        return None
+    hours, start, end = found
+    clause = CLAUSE_START.split(lowered[:start])[-1]
+    if PAIN_SINCE.search(clause) or PAIN_SINCE.search(lowered[start:end]):
+        return None  # "sore since my run on saturday": the pain dates itself
+    dates_a_run = RUN_EVENT.search(clause) or RUN_AFTER.match(lowered, end)
+    return hours if dates_a_run else None
+
+
+def pain_age_hours(duration: float | None, run_age: float | None, onset: str | None) -> float | None:
+    """How old the pain is, when all the runner dated was the run.
+
+    "Hill reps yesterday" and "it came on this morning" (next day) make a pain
+    of today, not of 24 hours. Only a duration that is the run's age is moved;
+    one the runner gave for the pain itself stays as said."""
+    if duration is None or run_age is None or duration != run_age or onset not in ONSET_DELAY_HOURS:
+        return duration
+    return max(run_age - ONSET_DELAY_HOURS[onset], RELATIVE_HOURS["today"])
+
+
+def _time_said(text: str, now: datetime) -> tuple[float, int, int] | None:
+    """The first time phrase the finders agree on: (hours, start, end)."""
     for finder in (_from_amount, _from_weekday, _from_weekend, _from_date, _from_day_number, _from_relative):
-        hours = finder(lowered, now)
-        if hours is not None:
-            return hours
+        found = finder(text, now)
+        if found is not None:
+            return found
     return None
 
 
@@ -158,14 +213,15 @@ def _lower(text: str) -> str:
     return text.lower().replace("’", "'")
 
 
-def _from_amount(text: str, now: datetime) -> float | None:
+def _from_amount(text: str, now: datetime) -> Found | None:
     del now  # amounts do not depend on the date
     for match in AMOUNT.finditer(text):
         if not _about_the_pain(text, match):
             continue
         before = _before(text, match.start())
         more = bool(match.group("plus")) or bool(AFTER_UNIT_MORE.match(text, match.end()))
-        return _qualified(_hours(match), before, more)
+        ago = AGO_AFTER.match(text, match.end())
+        return _qualified(_hours(match), before, more), match.start(), ago.end() if ago else match.end()
     return None
 
 
@@ -215,22 +271,23 @@ def _number(word: str) -> float:
     return float(word.removesuffix("ish")) if word[0].isdigit() else float(WORD_NUMBERS[word])
 
 
-def _from_weekday(text: str, now: datetime) -> float | None:
+def _from_weekday(text: str, now: datetime) -> Found | None:
     match = WEEKDAY_SINCE.search(text) or WEEKDAY.search(text)
     if not match:
         return None
     days_back = (now.weekday() - WEEKDAYS[match.group(1)]) % 7 or 7
-    return days_back * 24.0
+    return days_back * 24.0, match.start(), match.end()
 
 
-def _from_weekend(text: str, now: datetime) -> float | None:
-    if not WEEKEND.search(text):
+def _from_weekend(text: str, now: datetime) -> Found | None:
+    match = WEEKEND.search(text)
+    if not match:
         return None
     days_back = (now.weekday() - WEEKDAYS["saturday"]) % 7 or 7
-    return days_back * 24.0
+    return days_back * 24.0, match.start(), match.end()
 
 
-def _from_date(text: str, now: datetime) -> float | None:
+def _from_date(text: str, now: datetime) -> Found | None:
     """'since the 20th', 'since 20th November', 'since Nov 20': the latest such day not after today."""
     match = DATE.search(text)
     if not match:
@@ -244,7 +301,7 @@ def _from_date(text: str, now: datetime) -> float | None:
             when = date(now.year - 1, month, day) if month_name else _month_before(now.date(), day)
     except ValueError:
         return None  # "the 31st" of a short month
-    return (now.date() - when).days * 24.0
+    return (now.date() - when).days * 24.0, match.start(), match.end()
 
 
 def _month_before(today: date, day: int) -> date:
@@ -252,20 +309,22 @@ def _month_before(today: date, day: int) -> date:
     return date(year, month, day)
 
 
-def _from_day_number(text: str, now: datetime) -> float | None:
+def _from_day_number(text: str, now: datetime) -> Found | None:
     del now  # counted from the first day, not from the date
     match = DAY_NUMBER.search(text)
     if not match:
         return None
     word = next(group for group in match.groups() if group)
     day = int(word) if word.isdigit() else ORDINALS.get(word) or WORD_NUMBERS.get(word)
-    return (day - 1) * 24.0 if day and day >= 1 else None
+    return ((day - 1) * 24.0, match.start(), match.end()) if day and day >= 1 else None
 
 
-def _from_relative(text: str, now: datetime) -> float | None:
+def _from_relative(text: str, now: datetime) -> Found | None:
     del now  # fixed guesses, see RELATIVE_HOURS
     for phrase, hours in RELATIVE_HOURS.items():
         match = re.search(rf"\b{re.escape(phrase)}\b", text)
-        if match and not _not_pain_before(text, match.start()):
-            return float(hours)
+        # "ran yesterday" dates the run (run_age_hours tells it apart; the
+        # pain is no older), but "been running for ages" is not about the pain.
+        if match and not RUNNING_FOR.search(_before(text, match.start())):
+            return float(hours), match.start(), match.end()
     return None

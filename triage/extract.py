@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 import yaml
 
-from triage.durations import duration_hours, onset_delay
+from triage.durations import duration_hours, onset_delay, pain_age_hours, run_age_hours
 
 LEXICON_PATH = Path(__file__).with_name("lexicon.yml")
 CORE_FACTS = ("pain_type", "onset", "location", "spread")
@@ -68,13 +68,24 @@ DOUBT_TAILS = {"not", "at", "all", "really", "tbh", "either", "yet", "though", "
 # After a denial of named signs only an explicit "none of these" is the whole
 # answer: a bare "no" there is just the start of the denial.
 BARE_NO = {"no", "nope", "nah", "n", "negative"}
+# A sign's `present_when_denied` phrases ("catch my breath", "walk on it",
+# "move my foot") say the sign only when the runner cannot do them, and runners
+# put words between the "can't" and the verb: "why can't I walk on it", "can't
+# seem to catch my breath", "I'm not able to move my foot", "can hardly put
+# weight on it". These norms ("could", "couldn't" and "cannot" included) mark
+# a denied ability; the light words may stand between it and the phrase.
+WHEN_DENIED = "present_when_denied"  # the lexicon key, and the polarity part of a phrase key
+ABILITY_MODALS = {"can"}
+ABILITY_DENIALS = {"not", "hardly", "barely", "scarcely"}
+ABILITY_REACH = {"i", "you", "seem", "to", "even", "really", "just", "ever", "properly", "quite", "get", "manage",
+                 "be", "still", "actually", "literally", "physically", "able"}
 
 
 @dataclass(frozen=True)
 class Mention:
     """One fact found in the text, with its character span."""
 
-    fact: str  # pain_type | onset | location | spread | duration | sign
+    fact: str  # pain_type | onset | location | spread | duration | run_age | sign
     value: str  # canonical value (a sign's name for signs)
     start: int
     end: int
@@ -91,7 +102,7 @@ class Extraction:
         found = [m for m in self.mentions if m.fact == fact and m.present]
         if not found:
             return None
-        if fact == "duration":
+        if fact in ("duration", "run_age"):
             return float(found[0].value)
         order = _priority(fact)
         return min(found, key=lambda m: (order.index(m.value), m.start)).value
@@ -107,7 +118,7 @@ class Extraction:
     def facts(self) -> dict:
         """The facts as a partial dict in triage.facts.Facts' shape."""
         found = {fact: self.value(fact) for fact in CORE_FACTS}
-        found["duration_hours"] = self.value("duration")
+        found["duration_hours"] = pain_age_hours(self.value("duration"), self.value("run_age"), found["onset"])
         facts = {k: v for k, v in found.items() if v is not None}
         if signs := self.signs():
             facts["signs"] = signs
@@ -122,9 +133,15 @@ def extract(text: str, now: datetime | None = None) -> Extraction:
     reading = _Reading(doc, matcher.phrases(doc), matcher)
     mentions = reading.mentions()
     mentions = _with_onset_delay(text, mentions)
-    hours = duration_hours(text, now or datetime.now())
+    now = now or datetime.now()
+    hours = duration_hours(text, now)
     if hours is not None:
         mentions.append(Mention("duration", f"{hours:g}", 0, len(text)))
+    run_age = run_age_hours(text, now)
+    if run_age is not None:
+        # The duration above is then only the run's age; pain_age_hours uses
+        # the onset to date the pain itself.
+        mentions.append(Mention("run_age", f"{run_age:g}", 0, len(text)))
     return Extraction(tuple(mentions), _whole_answer(text, mentions))
 
 
@@ -172,7 +189,7 @@ class _Reading:
         self.doc: list[_Token] = doc.user_data["tokens"]
         spans = _without_ordinary(spans)
         self.clause_ids = self._clause_ids()
-        near = _near_signs(spans, self._clause_ids(commas=False))
+        near = _near_signs(spans, self._clause_ids(commas=False), [t.norm_ in matcher.fillers for t in self.doc])
         self.facts = _longest_per_group([s for s in spans if s.kind in FACT_KINDS], loose=list(near))
         self.near_gaps = near  # near sign span -> the tokens between its halves
         self.contexts = [s for s in spans if s.kind == "context"]
@@ -180,9 +197,13 @@ class _Reading:
         self.unsure_at = [reach > 0 for reach in _reach(len(doc), unsure)]
         # The words between a near sign's halves are not part of it: a "not"
         # there ("leg isn't cold or pale") is a cue for what follows too.
-        self.term_reach = _reach(len(doc), self.facts, skip=near)
+        # A phrase that says nothing unless denied ("catch my breath") is no
+        # phrase for other cues to reach over: "can't take a deep breath, chest
+        # tight" must not deny the chest.
+        terms = [s for s in self.facts if not _is_when_denied(s)]
+        self.term_reach = _reach(len(doc), terms, skip=near)
         self.term_at = [reach > 0 for reach in self.term_reach]
-        self.term_starts = {s.start for s in self.facts}
+        self.term_starts = {s.start for s in terms}
         # A fact inside a doubt ("hard to say") is the doubt, not the fact.
         self.facts = [s for s in self.facts if not any(self.unsure_at[s.start:s.end])]
 
@@ -201,6 +222,13 @@ class _Reading:
         scope = self._scope(span)
         if scope == "unsure" and self._doubt_is_about_it(span):
             return None
+        if _is_when_denied(span):
+            if not self._ability_denied(span.start) or self._answer_after(span.end):
+                # "caught my breath", "I can walk on it" say nothing, and in
+                # "can't move my foot? no" the answer is the runner's.
+                return None
+            first, last = self.doc[span.start], self.doc[span.end - 1]
+            return Mention(fact, value, first.idx, last.idx + len(last.text), True)
         stated = not (polarity and polarity[0] == "absent")
         present = {"neg": not stated, "yes": True}.get(scope, stated)
         if fact != "sign" and not present:
@@ -241,6 +269,29 @@ class _Reading:
             return "unsure"
         word = doc[end].lower_
         return "neg" if word in DENIED_AFTER else "yes" if word in AFFIRMED_AFTER else None
+
+    def _ability_denied(self, start: int) -> bool:
+        """Is the phrase at `start` something the runner says they cannot do?
+        'can't (I / seem to / even) ...', 'could hardly ...', 'not able to ...', 'unable to ...'."""
+        doc = self.doc
+        for i in range(start - 1, max(-1, start - 1 - NEGATION_REACH), -1):
+            norm = doc[i].norm_
+            if norm == "unable":
+                return True
+            if norm == "able" and i > 0 and doc[i - 1].norm_ in ABILITY_DENIALS | {"never"}:
+                return True  # "not able to", "never able to"
+            if norm in ABILITY_DENIALS and self._after_modal(i):
+                return True
+            if norm not in ABILITY_REACH and norm not in ABILITY_MODALS:
+                return False
+        return False
+
+    def _after_modal(self, i: int) -> bool:
+        """'can't', 'could hardly', and the question order 'can I not'."""
+        doc = self.doc
+        if i > 0 and doc[i - 1].norm_ in ABILITY_MODALS:
+            return True
+        return i > 1 and doc[i - 1].norm_ in ("i", "you") and doc[i - 2].norm_ in ABILITY_MODALS
 
     def _cue_between(self, start: int, end: int) -> str | None:
         """A cue between the halves of a near sign: 'my pee isn't dark'."""
@@ -288,12 +339,21 @@ class _Reading:
             return False  # "No, it's swollen", "nope - can't walk": an answer, not a denial
         if doc[i].lower_ == "never" and any(doc[j].lower_ in COMPARATIVES for j in range(i + 1, start)):
             return False  # "never been this breathless": it is, more than ever
+        if self._double_negative(i):
+            return False  # "I can't not limp": two denials state it
         if self._past_only(start):
             return False  # "wasn't short of breath until today": it is now
         if doc[i].lower_ == "without":
             # "can't walk without limping": a second negative undoes the first.
             return not any(self._is_cue(j) for j in range(self._clause_start(i), i))
         return True
+
+    def _double_negative(self, i: int) -> bool:
+        """A 'not' straight after a contracted denial: "can't not", "don't not", "cannot not"."""
+        doc = self.doc
+        if doc[i].lower_ != "not" or i == 0 or doc[i - 1].norm_ != "not":
+            return False
+        return doc[i - 1].lower_ != "not" or (i > 1 and doc[i - 2].lower_ == "can")
 
     def _past_only(self, start: int) -> bool:
         """Does the clause go on with 'before' or 'until', making the denial about the past?"""
@@ -303,7 +363,8 @@ class _Reading:
                 return True
             if doc[j].lower_ in BEFORE:
                 after = doc[j + 1] if j + 1 < len(doc) else None
-                return after is None or after.is_punct or after.lower_ in NOW_WORDS
+                # "wasn't short of breath before but I am now": a contrast ends the past too.
+                return after is None or after.is_punct or after.lower_ in NOW_WORDS | CONTRASTS
             if self._ends_scope(j) and self.doc[j].lower_ not in LIST_WORDS:
                 return False
         return False
@@ -402,9 +463,10 @@ def _without_ordinary(spans: list[Span]) -> list[Span]:
         s.end <= o.end and o.end - o.start > s.end - s.start for o in covering.get(s.start, ()))]
 
 
-def _near_signs(spans: list[Span], sentence_ids: list[int]) -> dict[Span, tuple[int, int]]:
+def _near_signs(spans: list[Span], sentence_ids: list[int], fillers: list[bool]) -> dict[Span, tuple[int, int]]:
     """Signs said in two halves a few words apart in one sentence: 'pee is really dark',
-    'I coughed and there was blood'. Each maps to the token range between its halves."""
+    'I coughed and there was blood'. Each maps to the token range between its halves.
+    Filler words do not count towards the gap: 'peed and it was like really dark'."""
     halves: dict[tuple[str, str], list[Span]] = {}
     for span in spans:
         if span.kind == "near":
@@ -417,8 +479,8 @@ def _near_signs(spans: list[Span], sentence_ids: list[int]) -> dict[Span, tuple[
                 if abs(a.start - b.start) > NEAR_GAP + 8:
                     continue  # too far apart for any phrase lengths: skip the detailed test
                 left, right = (a, b) if a.start <= b.start else (b, a)
-                gap = right.start - left.end
-                if 0 <= gap <= NEAR_GAP and sentence_ids[left.start] == sentence_ids[right.end - 1]:
+                gap = right.start - left.end - sum(fillers[left.end:right.start])
+                if right.start >= left.end and gap <= NEAR_GAP and sentence_ids[left.start] == sentence_ids[right.end - 1]:
                     found[_span(f"sign:{sign}:present", left.start, right.end)] = (left.end, right.start)
     return found
 
@@ -441,8 +503,17 @@ def _longest_first(span: Span) -> tuple[int, int]:
 
 
 def _group(key: str) -> str:
+    """Overlapping phrases of one group compete. A when-denied phrase has its
+    own group, so "catch my breath" keeps both readings: said ("stopped to
+    catch my breath") and denied ("can't seem to catch my breath")."""
     parts = key.split(":")
-    return ":".join(parts[:2]) if parts[0] == "sign" else parts[0]
+    if parts[0] == "sign":
+        return key if parts[2] == WHEN_DENIED else ":".join(parts[:2])
+    return parts[0]
+
+
+def _is_when_denied(span: Span) -> bool:
+    return span.kind == "sign" and span.key.endswith(":" + WHEN_DENIED)
 
 
 def _with_onset_delay(text: str, mentions: list[Mention]) -> list[Mention]:
@@ -550,7 +621,7 @@ def _phrase_table(lexicon: dict) -> dict[str, list[str]]:
         for value, phrases in lexicon[fact].items():
             table[f"{fact}:{value}"] = phrases
     for sign, entry in lexicon["signs"].items():
-        for polarity in ("present", "absent"):
+        for polarity in ("present", "absent", WHEN_DENIED):
             if polarity in entry:
                 table[f"sign:{sign}:{polarity}"] = entry[polarity]
         for rule, halves in enumerate(entry.get("near", [])):

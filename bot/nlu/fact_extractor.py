@@ -1,7 +1,7 @@
 """Rasa NLU component: the triage facts, found by the deterministic extractor.
 
 It turns triage.extract's mentions into Rasa entities (pain_type, onset,
-location, spread, duration, sign with role present/absent, answer) and
+location, spread, duration, run_age, sign with role present/absent, answer) and
 overrules the classifier where the facts are plain:
 - emergency, when the message alone meets an emergency rule: a red flag must
   not depend on a statistical model (shared/TRIAGE.md);
@@ -74,11 +74,11 @@ def _chosen_mentions(found: Extraction) -> List[Any]:
     the extractor's choice (the most telling pain, for example) must win.
     """
     chosen = []
-    for fact in (*CORE_FACTS, "duration"):
+    for fact in (*CORE_FACTS, "duration", "run_age"):
         value = found.value(fact)
         if value is None:
             continue
-        wanted = f"{value:g}" if fact == "duration" else value
+        wanted = f"{value:g}" if fact in ("duration", "run_age") else value
         chosen.append(next(m for m in found.mentions if m.fact == fact and m.present and m.value == wanted))
     return chosen + [m for m in found.mentions if m.fact == "sign"]
 

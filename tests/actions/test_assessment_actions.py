@@ -550,6 +550,7 @@ async def test_start_assessment_forgets_the_last_one_and_keeps_what_this_message
         "location": "calf",
         "spread": None,
         "duration": "48",
+        "run_age": None,
         "signs": {"swelling": True, "redness": False},
     }
     assert len(dispatcher.messages) == 1
@@ -671,3 +672,39 @@ async def test_a_corrected_sign_is_replaced(dispatcher, domain):
     )
     events = await ValidateSlotMappings().run(dispatcher, tracker, domain)
     assert SlotSet("signs", {"swelling": False}) in events
+
+
+# --- the run's age and the pain's age ------------------------------------------
+
+
+def test_a_pain_dated_only_by_its_run_is_aged_from_its_onset(domain):
+    # "hill reps yesterday" (24 h), then "woke up with it this morning" (next day).
+    tracker = make_tracker(domain, slots={"duration": "24", "run_age": "24", "onset": "next_day"})
+    assert facts_from_tracker(tracker).duration_hours < 24
+    tracker = make_tracker(domain, slots={"duration": "48", "run_age": "48", "onset": "next_day"})
+    assert facts_from_tracker(tracker).duration_hours == 24
+
+
+def test_a_pain_dated_by_the_runner_keeps_its_age(domain):
+    tracker = make_tracker(domain, slots={"duration": "72", "run_age": "96", "onset": "next_day"})
+    assert facts_from_tracker(tracker).duration_hours == 72
+    tracker = make_tracker(domain, slots={"duration": "unknown", "run_age": "24", "onset": "next_day"})
+    assert facts_from_tracker(tracker).duration_hours == "unknown"
+
+
+@pytest.mark.parametrize("run_age, expected", [("24", "6"), (None, "24")])
+async def test_the_pains_own_age_replaces_the_runs_but_not_a_given_duration(run_age, expected, dispatcher, domain):
+    text = "noticed it this morning"
+    events = [
+        slot_event("duration", "24"),
+        slot_event("run_age", run_age),
+        action_event("action_listen"),
+        user_event("inform", [entity("duration", "6")], text),
+        slot_event("duration", "6"),  # the candidate Rasa extracted from this message
+    ]
+    tracker = make_tracker(
+        domain, slots={"duration": "6", "run_age": run_age, "requested_slot": "onset"}, text=text, events=events,
+        entities=[entity("duration", "6")],
+    )
+    events = await ValidateSlotMappings().run(dispatcher, tracker, domain)
+    assert SlotSet("duration", expected) in events

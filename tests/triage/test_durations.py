@@ -10,7 +10,7 @@ from datetime import datetime
 
 import pytest
 
-from triage.durations import duration_hours, onset_delay
+from triage.durations import duration_hours, onset_delay, pain_age_hours, run_age_hours
 
 NOW = datetime(2026, 11, 26, 12)  # Thursday 26 November 2026, noon
 
@@ -274,3 +274,39 @@ def test_onset_delay(text, delay, during):
 ])
 def test_no_onset_delay(text):
     assert onset_delay(text) is None
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("hammies are wrecked after hill reps yesterday", 24),
+        ("went for a run in my new sneakers yesterday", 24),
+        ("tempo run two days ago and now my hamstrings ache", 48),
+        ("yesterday's parkrun wrecked me", 24),
+        ("my legs are sore after my run yesterday", 24),
+        ("sore since my run yesterday", None),  # the pain dates itself
+        ("my calves have ached since saturday's long run", None),
+        ("legs sore for 2 days", None),
+        ("it started yesterday after my run", None),
+        ("noticed it this morning", None),
+    ],
+)
+def test_run_age_is_the_time_that_dates_the_run_not_the_pain(text, expected):
+    assert run_age_hours(text, NOW) == expected
+    if expected is not None:
+        assert hours(text) == expected  # the duration is then only an upper bound
+
+
+@pytest.mark.parametrize(
+    "duration, run_age, onset, expected",
+    [
+        (48, 48, "next_day", 24),  # run 2 days ago, pain from the next day
+        (24, 24, "next_day", 6),  # run yesterday, pain since this morning: a few hours
+        (48, 48, "right_after", 48),
+        (48, 48, "unknown", 48),  # no onset: the run's age is all there is
+        (72, 96, "next_day", 72),  # the runner dated the pain: kept as said
+        (None, 24, "next_day", None),
+    ],
+)
+def test_pain_age_counts_from_the_onset_when_only_the_run_was_dated(duration, run_age, onset, expected):
+    assert pain_age_hours(duration, run_age, onset) == expected
