@@ -8,10 +8,10 @@ INSTALLED := $(VENV)/.installed
 # This machine keeps a CPU build of torch on disk; elsewhere PyPI's is used.
 FIND_LINKS := $(if $(wildcard /opt/wheels/torch-*.whl),--find-links /opt/wheels)
 
-.PHONY: help install run chat test check stories eval bench lock clean
+.PHONY: help install run chat test check stories conversations eval bench lock clean
 
 help:  ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 $(INSTALLED): requirements/requirements.lock
 	@echo "Installing the pinned environment into $(VENV) (first time: about a minute)..."
@@ -36,12 +36,16 @@ check: install  ## rasa data validate
 stories: install  ## Rasa test stories, failing on any prediction error
 	@$(PY) -m bot test-stories
 
-test: install  ## everything: data validation, test stories, unit, action and end-to-end tests
+# make test runs these too, on the e2e tests' bot (tests/e2e/test_conversations.py).
+conversations: install  ## conversation tests (tests/conversations/*.yml) against the live bot; report in reports/conversations.html
+	@$(PY) -m bot conversations
+
+test: install  ## everything: data validation, test stories, unit, action, end-to-end and conversation tests
 	@$(PY) -m bot check
 	@$(PY) -m bot test-stories
 	@$(PY) -m pytest
 
-eval: install  ## quality report: triage vignettes over REST and article retrieval
+eval: install  ## one quality report (reports/quality/report.md): triage, intents, retrieval, dev and held-out
 	@$(PY) -m bot eval
 
 bench: install  ## speed and memory figures, with the machine they came from
