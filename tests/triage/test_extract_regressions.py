@@ -27,6 +27,9 @@ NOW = datetime(2026, 11, 26, 15)
         ("i can't breathe properly after my run", "breathlessness", True),
         ("was out of breath at the end of my 10k", "breathlessness", None),
         ("my calf doesn't feel right, its cold and white", "cold_pale_leg", True),
+        # "spread out" answers the spread question; it is not "spreading" (worse).
+        ("spread out", "getting_worse", None),
+        ("the pain keeps spreading up my leg", "getting_worse", True),
     ],
 )
 def test_signs(text, sign, present):
