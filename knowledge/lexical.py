@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 
 VOCABULARY_FILE = Path(__file__).parent / "data" / "vocabulary.yml"
 WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)*")
+# "R.I.C.E." is one word, the one a runner types as "rice"; letter by letter it
+# would be four stopword-sized tokens that no question matches.
+DOTTED_ACRONYM = re.compile(r"\b(?:[a-z]\.){2,}")
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,8 @@ class Tokenizer:
 
     def __call__(self, text: str) -> list[str]:
         tokens = []
-        for word in WORD.findall(text.lower().replace("\u2019", "'")):
+        text = DOTTED_ACRONYM.sub(lambda m: m.group(0).replace(".", "") + " ", text.lower())
+        for word in WORD.findall(text.replace("\u2019", "'")):
             if word in self.stopwords:
                 continue  # before lemmatising: the lookup table turns "does" into "doe"
             lemma = self._lemma(word)

@@ -8,7 +8,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +22,23 @@ if TYPE_CHECKING:
     import numpy as np
 
     from knowledge.lexical import LexicalIndex
+
+
+ACRONYMS_FILE = Path(__file__).parent / "data" / "acronyms.yml"
+
+
+@lru_cache(maxsize=1)
+def _acronyms() -> tuple[tuple["re.Pattern", str], ...]:
+    import yaml
+
+    table = yaml.safe_load(ACRONYMS_FILE.read_text(encoding="utf-8")) or {}
+    return tuple((re.compile(entry["when"], re.IGNORECASE), entry["spelled_out"]) for entry in table.values())
+
+
+def spell_out_acronyms(question: str) -> str:
+    """The question with each acronym it uses spelled out after it (data/acronyms.yml)."""
+    added = [spelled for pattern, spelled in _acronyms() if pattern.search(question)]
+    return " ".join([question, *added])
 
 
 @dataclass(frozen=True)
@@ -99,6 +118,7 @@ class Searcher:
     def scores(self, question: str, method: str | None = None) -> Scores:
         """Every passage's scores for the question; lexical ones unless the method is dense."""
         method = method or self.settings.method
+        question = spell_out_acronyms(question)
         dense = self.index.scores(self.embed(question))
         lexical = self.lexical.scores(question) if method != "dense" else None
         return Scores(dense=dense, lexical=lexical)

@@ -21,6 +21,8 @@ def tokenize():
         ("how many miles before i bin my trainers", ["many", "mile", "bin", "shoe"]),
         ("does it matter", ["matter"]),  # not "doe" and "matt" from the lookup table
         ("Runner\u2019s knee", ["runner", "knee"]),
+        ("R.I.C.E. Method (Rest, Ice)", ["rice", "method", "rest", "ice"]),  # one word, as runners type it
+        ("what should i eat after a run", ["consume", "run"]),  # the article's "consuming"
     ],
 )
 def test_tokens(tokenize, text, tokens):

@@ -139,3 +139,24 @@ def test_the_fast_question_embedding_equals_the_models_encode(searcher, question
     # encode(), so the two must give the same vector or the scores drift.
     expected = searcher.encoder.encode([question], normalize_embeddings=True, convert_to_numpy=True)[0]
     assert np.allclose(searcher.embed(question), expected, atol=1e-5)
+
+
+@pytest.mark.parametrize(
+    "question, spelled",
+    [
+        ("what is the RICE method?", True),
+        ("what does rice stand for", True),
+        ("is R.I.C.E. still a thing", True),
+        ("is rice good before a marathon", False),  # food, not the method
+        ("carbs like rice and pasta", False),
+    ],
+)
+def test_acronyms_are_spelled_out_only_where_they_name_the_method(question, spelled):
+    from knowledge.search import spell_out_acronyms
+
+    assert ("compression, elevation" in spell_out_acronyms(question)) is spelled
+
+
+def test_the_rice_method_is_answered_from_a_passage_that_spells_it_out(searcher):
+    answer = searcher.answer("what is the RICE method?")
+    assert answer is not None and "Compression" in answer.hits[0].passage.text
