@@ -43,10 +43,11 @@ MONTHS = {
     for name in names
 }
 # Fixed phrases, longest first so "the day before yesterday" wins over
-# "yesterday". "since this morning" is taken as a few hours.
+# "yesterday". Guesses, since the time of day is unknown: runners write in
+# the afternoon or evening, so "since this morning" is taken as about 10 hours.
 RELATIVE_HOURS = {
     "day before yesterday": 48, "the other day": 48, "yesterday": 24, "last night": 12,
-    "this morning": 6, "today": 6, "this afternoon": 3, "tonight": 2,
+    "this morning": 10, "today": 6, "this afternoon": 3, "tonight": 2,
     "last week": 168, "last month": 730, "ages": 730, "forever": 730,
 }
 
@@ -85,7 +86,7 @@ AMOUNT = re.compile(
     rf"(?:\s*(?:-|–|to|or|/)\s*(?P<upper>{_NUMBER}))?"  # "2-3 days", "two or three days"
     rf"(?P<half_before>\s+and\s+a\s+half)?"  # "one and a half weeks"
     rf"\s*(?P<plus>\+|plus\b)?"  # "3+ days"
-    rf"\s*(?P<unit>{_UNIT})s?(?![\w'’])"
+    rf"\s*(?P<unit>{_UNIT})s{{0,2}}(?![\w'’])"  # "3 dayss": a typo is still days
     rf"(?:\s+or\s+(?P<upper_after>{_NUMBER})(?!\s*(?:{_UNIT})s?\b))?"  # "a day or two"
     rf"(?P<half_after>\s+and\s+a\s+half)?"  # "a day and a half"
 )
@@ -126,7 +127,7 @@ RUN_EVENT = re.compile(
     r"\b(?:run|ran|runs|jog|jogged|race|raced|parkrun|reps|intervals|session|workout|tempo|long run|"
     r"marathon|half|10k|5k|trail|hike|hill|hills|miles|km|training|track|sprints?|speedwork)\b"
 )
-RUN_AFTER = re.compile(r"(?:'s|s')?\s+(?:long\s+|easy\s+|hard\s+)?(?:run|race|parkrun|session|workout|jog|reps|intervals|tempo)\b")
+RUN_AFTER = re.compile(r"(?:'s|s')?(?:\s+[a-z]+){0,2}?\s+(?:run|race|parkrun|session|workout|jog|reps|intervals|tempo)\b")
 # Words that date the pain itself: "sore since my run yesterday", "it started
 # on saturday", "for 2 days".
 PAIN_SINCE = re.compile(r"\b(?:since|started|start|began|begun|lasted)\b|\b(?:for|been)\s+(?:about\s+|around\s+)?$")
@@ -179,7 +180,9 @@ def pain_age_hours(duration: float | None, run_age: float | None, onset: str | N
     one the runner gave for the pain itself stays as said."""
     if duration is None or run_age is None or duration != run_age or onset not in ONSET_DELAY_HOURS:
         return duration
-    return max(run_age - ONSET_DELAY_HOURS[onset], RELATIVE_HOURS["today"])
+    # A pain that began today ("run yesterday, sore since I woke up") is taken
+    # as old as "since this morning".
+    return max(run_age - ONSET_DELAY_HOURS[onset], RELATIVE_HOURS["this morning"])
 
 
 def _time_said(text: str, now: datetime) -> tuple[float, int, int] | None:

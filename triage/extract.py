@@ -74,6 +74,10 @@ BARE_NO = {"no", "nope", "nah", "n", "negative"}
 # seem to catch my breath", "I'm not able to move my foot", "can hardly put
 # weight on it". These norms ("could", "couldn't" and "cannot" included) mark
 # a denied ability; the light words may stand between it and the phrase.
+# "not swollen yesterday but it is now": after a contrast only a subject, a
+# verb that stands for the sign, and time words.
+TAKE_BACK_VERBS = {"be", "do", "have"}
+TAKE_BACK_WORDS = {"too", "again", "still", "really", "definitely", "def", "actually", "so", "very", "quite", "am"}
 WHEN_DENIED = "present_when_denied"  # the lexicon key, and the polarity part of a phrase key
 ABILITY_MODALS = {"can"}
 ABILITY_DENIALS = {"not", "hardly", "barely", "scarcely"}
@@ -208,14 +212,16 @@ class _Reading:
         self.facts = [s for s in self.facts if not any(self.unsure_at[s.start:s.end])]
 
     def mentions(self) -> list[Mention]:
-        mentions = []
-        for span in self.facts:
-            if self._ordinary_here(span):
-                continue
-            mention = self._mention(span)
-            if mention is not None:
-                mentions.append(mention)
-        return mentions
+        found = [(span, self._mention(span)) for span in self.facts]
+        present = {m.value for _, m in found if m is not None and m.fact == "sign" and m.present}
+        return [mention for span, mention in found
+                if mention is not None and not (self._ordinary_here(span) and not self._kept_by_signs(span, present))]
+
+    def _kept_by_signs(self, span: Span, present: set[str]) -> bool:
+        """'short of breath during parkrun and my calf is swollen': running talk
+        alone, a warning sign with the other sign named anywhere in the message."""
+        _, value, *_ = span.key.split(":")
+        return bool(present.intersection(self.m.lexicon["signs"][value].get("keep_with_signs", ())))
 
     def _mention(self, span: Span) -> Mention | None:
         fact, value, *polarity = span.key.split(":")
@@ -274,17 +280,34 @@ class _Reading:
         """Is the phrase at `start` something the runner says they cannot do?
         'can't (I / seem to / even) ...', 'could hardly ...', 'not able to ...', 'unable to ...'."""
         doc = self.doc
+        able = False  # "able" seen: any denial before it counts ("haven't been able to", "shouldn't I be able to")
         for i in range(start - 1, max(-1, start - 1 - NEGATION_REACH), -1):
             norm = doc[i].norm_
             if norm == "unable":
                 return True
-            if norm == "able" and i > 0 and doc[i - 1].norm_ in ABILITY_DENIALS | {"never"}:
-                return True  # "not able to", "never able to"
-            if norm in ABILITY_DENIALS and self._after_modal(i):
+            able = able or norm == "able"
+            if norm in ABILITY_DENIALS | {"never"} and (able or self._after_modal(i)):
                 return True
             if norm not in ABILITY_REACH and norm not in ABILITY_MODALS:
-                return False
-        return False
+                break
+        return self._denied_after(start)
+
+    def _denied_after(self, start: int) -> bool:
+        """'tried to move my toes but couldn't': the denial follows the phrase, and
+        is all that follows it ('I can walk on it but can't run' is no denial of walking)."""
+        doc = self.doc
+        contrast = next((i for i in range(start, len(doc)) if doc[i].lower_ in CONTRASTS), None)
+        if contrast is None or contrast - start > NEGATION_REACH:
+            return False
+        norms = []
+        for token in doc[contrast + 1:]:
+            if token.is_punct or token.is_space:
+                break
+            norms.append(token.norm_)
+        allowed = ABILITY_MODALS | ABILITY_DENIALS | ABILITY_REACH | {"it", "do"}
+        if not norms or len(norms) > NEGATION_REACH or not set(norms) <= allowed:
+            return False
+        return any(n in ABILITY_DENIALS and j > 0 and norms[j - 1] in ABILITY_MODALS for j, n in enumerate(norms))
 
     def _after_modal(self, i: int) -> bool:
         """'can't', 'could hardly', and the question order 'can I not'."""
@@ -361,6 +384,8 @@ class _Reading:
         for j in range(start, min(len(doc), start + SCOPE_TOKENS)):
             if doc[j].lower_ in UNTIL:
                 return True
+            if doc[j].lower_ in CONTRASTS and self._taken_back(j):
+                return True  # "wasn't breathless during the race but now I am"
             if doc[j].lower_ in BEFORE:
                 after = doc[j + 1] if j + 1 < len(doc) else None
                 # "wasn't short of breath before but I am now": a contrast ends the past too.
@@ -368,6 +393,18 @@ class _Reading:
             if self._ends_scope(j) and self.doc[j].lower_ not in LIST_WORDS:
                 return False
         return False
+
+    def _taken_back(self, contrast: int) -> bool:
+        """Is what follows `contrast` only 'now I am', 'it is now', 'it does today':
+        the denied sign, affirmed for the present?"""
+        said = []
+        for token in self.doc[contrast + 1:contrast + 1 + NEGATION_REACH + 1]:
+            if token.text in CLAUSE_ENDS or token.is_space:
+                break
+            if not token.is_punct:
+                said.append(token.norm_)
+        return (any(norm in TAKE_BACK_VERBS for norm in said)
+                and all(norm in TAKE_BACK_VERBS | TAKE_BACK_WORDS | SUBJECTS | NOW_WORDS for norm in said))
 
     def _ends_scope(self, i: int) -> bool:
         token = self.doc[i]
@@ -432,7 +469,17 @@ class _Reading:
         clause = {ids[i] for i in range(span.start, span.end)}
         said = {c.key.rsplit(":", 1)[1] for c in self.contexts
                 if c.key.split(":")[1] == value and ids[c.start] in clause}
-        return "ordinary" in said and "keep" not in said
+        return "ordinary" in said and "keep" not in said and not self._taken_back_later(span.end)
+
+    def _taken_back_later(self, end: int) -> bool:
+        """'wasn't breathless during the race but now I am': the race was then, the sign is now."""
+        for j in range(end, min(len(self.doc), end + SCOPE_TOKENS)):
+            token = self.doc[j]
+            if token.text in CLAUSE_ENDS or token.is_space:
+                return False
+            if token.lower_ in CONTRASTS:
+                return self._taken_back(j)
+        return False
 
 
 def _starts_new_clause(doc, i: int) -> bool:
@@ -480,7 +527,8 @@ def _near_signs(spans: list[Span], sentence_ids: list[int], fillers: list[bool])
                     continue  # too far apart for any phrase lengths: skip the detailed test
                 left, right = (a, b) if a.start <= b.start else (b, a)
                 gap = right.start - left.end - sum(fillers[left.end:right.start])
-                if right.start >= left.end and gap <= NEAR_GAP and sentence_ids[left.start] == sentence_ids[right.end - 1]:
+                same_sentence = sentence_ids[left.start] == sentence_ids[right.end - 1]
+                if right.start >= left.end and gap <= NEAR_GAP and same_sentence:
                     found[_span(f"sign:{sign}:present", left.start, right.end)] = (left.end, right.start)
     return found
 
@@ -580,7 +628,7 @@ class _Matcher:
         self.answers["emoji"] = lexicon["answers"]["emoji"]
         self.answers["none_strong"] = [p for p in self.answers["none"] if p not in BARE_NO]
         table = _phrase_table(lexicon)
-        self.nlp = _pipeline(lexicon["normalise"], _domain_words(table, lexicon["normalise"]))
+        self.nlp = _pipeline(lexicon["normalise"], _domain_words(table, lexicon["normalise"]), lexicon["split"])
         self.reach_over = {t.norm_ for t in self.nlp(" ".join(lexicon["negation_reaches_over"]))}
         self.fillers = {t.norm_ for t in self.nlp(" ".join(lexicon["fillers"]))}
         from spacy.matcher import PhraseMatcher
@@ -728,13 +776,22 @@ def _unstretched(word: str) -> list[str]:
     return [re.sub(r"(.)\1{2,}", r"\1\1", word), re.sub(r"(.)\1+", r"\1", word)]
 
 
-def _pipeline(normalise: dict[str, str], domain: set[str]):
+def _pipeline(normalise: dict[str, str], domain: set[str], split: dict[str, list[str]]):
     spacy = _import_spacy()
+    from spacy.symbols import ORTH
     from spacy.util import compile_infix_regex
 
     nlp = spacy.blank("en")
     # "swollen&red" and "pins&needles" are two words and a conjunction.
     nlp.tokenizer.infix_finditer = compile_infix_regex([*nlp.Defaults.infixes, r"&"]).finditer
+    # Contractions typed without vowels ("cnt breathe") split like "can't" does.
+    for word, parts in split.items():
+        for typed in (word, word.capitalize(), word.upper()):
+            pieces, at = [], 0
+            for part in parts:
+                pieces.append({ORTH: typed[at:at + len(part)]})
+                at += len(part)
+            nlp.tokenizer.add_special_case(typed, pieces)
     # spaCy's lookup lemmatizer, read from its table on the lower-cased word
     # ("N'T" and "n't" alike) by the normaliser rather than run as a pipe.
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})

@@ -875,7 +875,8 @@ def test_lexicon_shape():
     assert set(lexicon["signs"]) == set(VOCABULARY.signs)
     for sign, entry in lexicon["signs"].items():
         assert entry.get("present"), sign
-        assert set(entry) <= {"present", "absent", "near", "ordinary_with", "keep_with"}, sign
+        assert set(entry) <= {"present", "absent", "present_when_denied", "near", "ordinary_with", "keep_with",
+                              "keep_with_signs"}, sign
 
 
 # -------------------------------------------------------------- speed

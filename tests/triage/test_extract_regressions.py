@@ -42,6 +42,7 @@ def test_signs(text, sign, present):
         ("about 15 mins into my run", "during_run"),
         ("in the last mile of the race", "during_run"),
         ("an hour or so after my run", "right_after"),
+        ("day after parkrun", "next_day"),  # no "the": once read as "days after"
     ],
 )
 def test_onsets_are_not_durations(text, onset):
