@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed
 # This machine keeps a CPU build of torch on disk; elsewhere PyPI's is used.
 FIND_LINKS := $(if $(wildcard /opt/wheels/torch-*.whl),--find-links /opt/wheels)
 
-.PHONY: help install run chat test check stories conversations eval bench lock clean
+.PHONY: help install run chat test check stories conversations eval bench lock clean widget chromium
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -24,7 +24,31 @@ $(INSTALLED): requirements/requirements.lock
 
 install: $(INSTALLED)  ## create .venv from the lock (only when the lock changed)
 
-run: install  ## train if needed, build the article index if stale, start the bot
+# The web widget (widget/): npm packages from its lock, then an esbuild bundle
+# in widget/dist/ (not committed), rebuilt only when its sources or lock change.
+WIDGET_DEPS := widget/node_modules/.package-lock.json
+WIDGET_BUNDLE := widget/dist/widget.js
+
+$(WIDGET_DEPS): widget/package-lock.json widget/package.json
+	@command -v npm >/dev/null || { echo "The web widget needs Node.js (18 or newer) and npm: install them, then run make again."; exit 1; }
+	@echo "Installing the web widget's npm packages (npm ci)..."
+	@cd widget && npm ci --no-audit --no-fund --loglevel=error
+
+$(WIDGET_BUNDLE): $(WIDGET_DEPS) widget/build.mjs $(wildcard widget/src/*.js)
+	@cd widget && npm run --silent build
+
+widget: $(WIDGET_BUNDLE)  ## build the web widget (npm ci + esbuild) when its sources or lock changed
+
+# Browser tests drive Debian's Chromium (Playwright never downloads a browser);
+# the emoji font only makes emoji in the screenshots look as they do for runners.
+/usr/bin/chromium:
+	@echo "Installing Debian's Chromium for the browser tests (apt-get)..."
+	@$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq
+	@DEBIAN_FRONTEND=noninteractive $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq chromium fonts-noto-color-emoji >/dev/null
+
+chromium: /usr/bin/chromium  ## install Debian's Chromium for the browser tests, when it is missing
+
+run: install widget  ## train if needed, build the article index if stale, start the bot
 	@$(PY) -m bot run
 
 chat: install  ## talk to the bot in this terminal (starts it if it is not running)
@@ -40,7 +64,7 @@ stories: install  ## Rasa test stories, failing on any prediction error
 conversations: install  ## conversation tests (tests/conversations/*.yml) against the live bot; report in reports/conversations.html
 	@$(PY) -m bot conversations
 
-test: install  ## everything: data validation, test stories, unit, action, end-to-end and conversation tests
+test: install widget chromium  ## everything: data validation, test stories, unit, action, end-to-end and conversation tests
 	@$(PY) -m bot check
 	@$(PY) -m bot test-stories
 	@$(PY) -m pytest

@@ -37,6 +37,7 @@ def cmd_run(args) -> int:
     print(f"Starting the action server and the Rasa server (logs in {settings.log_dir})...", flush=True)
     with running_bot(settings) as processes:
         print(f"Ready. REST: POST {settings.rasa_url}/webhooks/rest/webhook", flush=True)
+        print(f"Web widget demo page: {settings.rasa_url}/webhooks/widget/demo", flush=True)
         print("Press Ctrl-C to stop.", flush=True)
         wait_for_signal(processes)
     return 0

@@ -374,18 +374,28 @@ def parse_args(argv: Optional[list]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def evaluate(base_url: str, vignettes_path: Path, report_path: Optional[Path] = None) -> tuple[dict, list]:
+    """Play every vignette against a running bot; return (summary, results) as data.
+
+    Writes the Markdown report when `report_path` is given. The caller checks
+    that the bot is reachable first."""
+    results = []
+    for vignette in load_vignettes(vignettes_path):
+        results.append(evaluate_over_rest(vignette, base_url))
+        print(progress_line(results[-1]), flush=True)
+    summary = summarize(results)
+    print("\n" + format_table(summary))
+    if report_path is not None:
+        write_report(report_path, render_report(summary, results))
+    return summary, results
+
+
 def main(argv: Optional[list] = None) -> int:
     args = parse_args(argv)
     if not bot_is_reachable(args.url):
         print(f"bot not reachable at {args.url}/webhooks/rest/", file=sys.stderr)
         return 0 if args.no_fail else 2
-    results = []
-    for vignette in load_vignettes(args.vignettes):
-        results.append(evaluate_over_rest(vignette, args.url))
-        print(progress_line(results[-1]), flush=True)
-    summary = summarize(results)
-    print("\n" + format_table(summary))
-    write_report(args.report, render_report(summary, results))
+    summary, _ = evaluate(args.url, args.vignettes, args.report)
     problems = threshold_violations(summary)
     print("\n" + ("\n".join(f"FAIL: {p}" for p in problems) or "PASS") + f"\nreport: {args.report}")
     return 0 if args.no_fail or not problems else 1

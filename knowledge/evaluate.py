@@ -274,3 +274,28 @@ def write_report(text: str, path: Path = REPORT) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+# --- figures as data (for the quality report, bot/quality_report.py) ---------------
+
+
+def figures(evaluation: "Evaluation") -> dict:
+    """The configured method's figures (its threshold from settings.yml, so none
+    is chosen on the questions being judged) and every method's ranking figures."""
+    configured = evaluation.reports[-1]
+    return {
+        "questions": {"in_scope": len(evaluation.dev.in_scope), "out_of_scope": len(evaluation.dev.out_of_scope)},
+        "method": configured.method,
+        "threshold": configured.threshold,
+        "recall_at_1": configured.recall_at_1,
+        "recall_at_3": configured.recall_at_3,
+        "mrr": configured.mrr,
+        "in_scope_answered": configured.in_scope_answered,
+        "out_of_scope_declined": configured.out_of_scope_declined,
+        "ranking_by_method": {
+            report.method: {"recall_at_1": report.recall_at_1, "recall_at_3": report.recall_at_3, "mrr": report.mrr}
+            for report in evaluation.reports[:-1]
+        },
+        "misses": list(configured.misses),
+        "wrongly_answered": list(configured.wrongly_answered),
+    }
