@@ -23,6 +23,7 @@ VIGNETTE_SETS = {
     "dev": (ROOT / "tests" / "dev" / "vignettes.yml", ROOT / "reports" / "triage_eval.md"),
     "heldout": (ROOT / "tests" / "heldout" / "vignettes.yml", ROOT / "reports" / "triage_eval_heldout.md"),
 }
+QUESTION_SETS = {"dev": ROOT / "tests" / "dev" / "questions.yml", "heldout": ROOT / "tests" / "heldout" / "questions.yml"}
 EVAL_PORTS = (5505, 5555)
 SPLIT_FRACTION = 0.8
 SPLIT_SEED = 42
@@ -52,8 +53,9 @@ class Timer:
 # ---------------------------------------------------------------- triage
 
 
-def measure_triage(scratch: Path) -> tuple[dict, list[str]]:
-    """Both vignette sets against one bot of our own; ({set: figures}, dev threshold problems)."""
+def measure_triage(scratch: Path) -> tuple[dict, list[str], str]:
+    """Both vignette sets, then both question sets, against one bot of our own;
+    ({set: figures}, dev threshold problems, Markdown of the questions asked over REST)."""
     from bot.servers import running_bot
 
     settings = isolated_settings(scratch, *EVAL_PORTS)
@@ -65,7 +67,24 @@ def measure_triage(scratch: Path) -> tuple[dict, list[str]]:
             figures[name] = quality_report.triage_figures(summary, results)
             if name == "dev":
                 problems = evaluate_triage.threshold_violations(summary)
-    return figures, problems
+        questions = measure_questions_over_rest(settings.rasa_url)
+    return figures, problems, questions
+
+
+def measure_questions_over_rest(url: str) -> str:
+    """The article questions asked of the whole bot (NLU, actions and search), as runners ask."""
+    import yaml
+
+    from bot import evaluate_answers
+    from bot.rest_client import RestClient
+
+    sections = []
+    for name, path in QUESTION_SETS.items():
+        print(f"-- {name} questions over REST ({path.relative_to(ROOT)})", flush=True)
+        questions = yaml.safe_load(path.read_text(encoding="utf-8"))
+        summary = evaluate_answers.evaluate(RestClient(url), questions)
+        sections.append(evaluate_answers.render(summary, str(path.relative_to(ROOT))))
+    return "\n\n".join(sections)
 
 
 # ---------------------------------------------------------------- intents
@@ -167,14 +186,16 @@ def run(base: Settings) -> int:
     timer = Timer()
     with tempfile.TemporaryDirectory(prefix="quality-") as scratch_name:
         scratch = Path(scratch_name)
-        with timer.step("triage: dev and held-out vignettes over REST (a bot of its own on 5505/5555)"):
-            triage, problems = measure_triage(scratch)
+        with timer.step("triage and questions: dev and held-out, over REST (a bot of its own on 5505/5555)"):
+            triage, problems, questions_over_rest = measure_triage(scratch)
         with timer.step("retrieval: dev and held-out questions"):
             retrieval = measure_retrieval(scratch, base)
         intents = measure_intents(scratch, base, timer)
     meta = {"date": quality_report.now_utc(), "commit": quality_report.git_commit(ROOT),
             "machine": quality_report.machine(), "durations_s": timer.durations}
     report = write_report(quality_report.gather(meta, intents, triage, retrieval))
+    with open(report, "a", encoding="utf-8") as handle:  # the search alone is above; here the whole bot
+        handle.write("\n\n" + questions_over_rest + "\n")
     print_summary(triage, retrieval, intents, problems, report)
     return 1 if problems or not retrieval or "cross_validation" not in intents else 0
 
