@@ -119,6 +119,8 @@ def _certain_intent(found: Extraction, text: str, predicted: Optional[str]) -> O
         return "ask_question"
     if not found.mentions:
         return None
+    if predicted == "out_of_scope" and _asks_the_article(found, text):
+        return None  # "does running cause arthritis in your knees": a knee, but no report
     if predicted in CHIT_CHAT or predicted in ("stop", None):
         return "inform"  # "near the end of the run" answers a question; it does not stop
     if predicted in ("report_pain", "inform"):

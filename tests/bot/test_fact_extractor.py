@@ -38,6 +38,8 @@ def parse(text: str, predicted: str | None, confidence: float = 0.9) -> Message:
         ("when i run downhill", "inform", "inform"),
         ("did a long run sunday and now my shin hurts", "report_pain", "report_pain"),
         ("is cold water swimming good for you", "emergency", "ask_question"),
+        ("does running cause arthritis in your knees", "out_of_scope", "out_of_scope"),
+        ("my knees, mostly", "out_of_scope", "inform"),
         ("should i call an ambulance?", "emergency", "emergency"),
         ("is this an emergency", "emergency", "emergency"),
         ("why can't i catch my breath?", "emergency", "emergency"),
