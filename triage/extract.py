@@ -68,16 +68,16 @@ DOUBT_TAILS = {"not", "at", "all", "really", "tbh", "either", "yet", "though", "
 # After a denial of named signs only an explicit "none of these" is the whole
 # answer: a bare "no" there is just the start of the denial.
 BARE_NO = {"no", "nope", "nah", "n", "negative"}
+# "not swollen yesterday but it is now": after a contrast only a subject, a
+# verb that stands for the sign, and time words take the denial back.
+TAKE_BACK_VERBS = {"be", "do", "have"}
+TAKE_BACK_WORDS = {"too", "again", "still", "really", "definitely", "def", "actually", "so", "very", "quite", "am"}
 # A sign's `present_when_denied` phrases ("catch my breath", "walk on it",
 # "move my foot") say the sign only when the runner cannot do them, and runners
 # put words between the "can't" and the verb: "why can't I walk on it", "can't
 # seem to catch my breath", "I'm not able to move my foot", "can hardly put
 # weight on it". These norms ("could", "couldn't" and "cannot" included) mark
 # a denied ability; the light words may stand between it and the phrase.
-# "not swollen yesterday but it is now": after a contrast only a subject, a
-# verb that stands for the sign, and time words.
-TAKE_BACK_VERBS = {"be", "do", "have"}
-TAKE_BACK_WORDS = {"too", "again", "still", "really", "definitely", "def", "actually", "so", "very", "quite", "am"}
 WHEN_DENIED = "present_when_denied"  # the lexicon key, and the polarity part of a phrase key
 ABILITY_MODALS = {"can"}
 ABILITY_DENIALS = {"not", "hardly", "barely", "scarcely"}
@@ -215,7 +215,10 @@ class _Reading:
         found = [(span, self._mention(span)) for span in self.facts]
         present = {m.value for _, m in found if m is not None and m.fact == "sign" and m.present}
         return [mention for span, mention in found
-                if mention is not None and not (self._ordinary_here(span) and not self._kept_by_signs(span, present))]
+                if mention is not None and not self._running_talk(span, present)]
+
+    def _running_talk(self, span: Span, present_signs: set[str]) -> bool:
+        return self._ordinary_here(span) and not self._kept_by_signs(span, present_signs)
 
     def _kept_by_signs(self, span: Span, present: set[str]) -> bool:
         """'short of breath during parkrun and my calf is swollen': running talk
@@ -340,7 +343,7 @@ class _Reading:
             if self.term_at[i] and not (self._is_cue(i) and self.term_reach[i] > start):
                 continue  # another phrase; its own "not" counts only where it overlaps this one
             if self._is_cue(i):
-                return "neg" if self._cue_applies(i, start) else None
+                return "neg" if self._cue_applies(i, start) and not self._denied_one_by_one(i, start) else None
             if self._ends_scope(i):
                 return None
             if token.text == ",":
@@ -371,6 +374,14 @@ class _Reading:
             return not any(self._is_cue(j) for j in range(self._clause_start(i), i))
         return True
 
+    def _denied_one_by_one(self, cue: int, start: int) -> bool:
+        """'no pain no swelling numb toes': a runner who denies item by item, each
+        with its own "no", has not denied the item said straight after without one."""
+        if cue + 1 >= len(self.doc) or self.term_reach[cue + 1] != start or not self.term_at[cue + 1]:
+            return False  # the cue's own phrase must end where this one starts
+        earlier = range(max(0, cue - 3), cue)
+        return any(self._is_cue(j) and self.clause_ids[j] == self.clause_ids[cue] for j in earlier)
+
     def _double_negative(self, i: int) -> bool:
         """A 'not' straight after a contracted denial: "can't not", "don't not", "cannot not"."""
         doc = self.doc
@@ -399,8 +410,8 @@ class _Reading:
         the denied sign, affirmed for the present?"""
         said = []
         for token in self.doc[contrast + 1:contrast + 1 + NEGATION_REACH + 1]:
-            if token.text in CLAUSE_ENDS or token.is_space:
-                break
+            if token.text in CLAUSE_ENDS or token.is_space or token.text == "," or token.norm_ == "and":
+                break  # "... but it is now, and it's hot": the take-back ends with its clause
             if not token.is_punct:
                 said.append(token.norm_)
         return (any(norm in TAKE_BACK_VERBS for norm in said)

@@ -140,6 +140,8 @@ COUGHING_BLOOD = [
     ("pink frothy spit when i cough", {"coughing_blood": True}),
     ("not coughing much but when i do there's blood", {"coughing_blood": True}),
     ("hacking up blood", {"coughing_blood": True}),
+    # Once missed: each item denied with its own "not", so the last one, without, was denied too.
+    ("not red not swollen coughing blood", {"coughing_blood": True, "redness": False, "swelling": False}),
 ]
 
 # E2: cold, pale or blue; or cannot move it.
@@ -216,6 +218,8 @@ DARK_URINE = [
     ("i can't seem to pee", {"dark_urine": True}),
     ("havent had a wee all day since the marathon", {"dark_urine": True}),
     ("not really peeing much", {"dark_urine": True}),
+    ("no fever no swelling dark pee", {"dark_urine": True, "fever": False, "swelling": False}),
+    ("i'm weeing less than usual since the race", {"dark_urine": True}),
     ("legs are wrecked after the ultra and i havent been able to pee much at all today even though ive been "
      "drinking water", {"dark_urine": True}),
     # Once missed: fillers ("like really") pushed the two halves of "pee ... dark" apart.
@@ -250,6 +254,9 @@ SWELLING_REDNESS_WARMTH = [  # U1
     ("kind of swollen? and a little warm", {"swelling": True, "warmth": True}),
     ("should i worry if my calf is swollen and warm?", {"swelling": True, "warmth": True}),
     ("it's not like it isn't swollen, it's definitely puffy and hot", {"swelling": True, "warmth": True}),
+    ("it wasn't swollen this morning but it is now, and red", {"swelling": True, "redness": True}),
+    # Once missed: "wasn't ... but it is now" takes the denial back.
+    ("it wasn't swollen this morning but it is now and it's hot", {"swelling": True, "warmth": True}),
     ("ok so long story, ran 20 miles yesterday for marathon training, felt fine until about mile 17 when my "
      "right calf tightened, i slowed down and finished, stretched, foam rolled, had dinner, slept ok, this "
      "morning the calf is sore which i expected but also its a bit swollen compared to the left and when i "
@@ -298,6 +305,7 @@ NERVES = [  # U3
     ("pins n needles", {"tingling": True}),
     ("my foot is asleep and won't wake up", {"numbness": True}),
     ("feels a bit numbish", {"numbness": True}),
+    ("no pain no swelling numb toes", {"numbness": True, "swelling": False}),
 ]
 
 STOPPED_BY_SHARP_PAIN = [  # U4: had to stop, with a sharp, stabbing or shooting pain
@@ -348,6 +356,21 @@ def test_see_doctor_sign_is_read(text, signs):
     assert urgency(level) <= urgency("see_doctor"), f"{text!r} triaged {level}"
 
 
+# Signs that fire no rule alone, read right all the same: the next message may add the rest.
+SIGNS_ONLY = [
+    ("no swelling no redness hot", {"swelling": False, "redness": False, "warmth": True}),
+    ("no swelling or redness, calf is hot", {"swelling": False, "redness": False, "warmth": True}),
+    ("not swollen but red", {"swelling": False, "redness": True}),
+    ("swollen but not red", {"swelling": True, "redness": False}),
+    ("not sure if it's swollen but it's definitely red and hot", {"swelling": None, "redness": True, "warmth": True}),
+]
+
+
+@pytest.mark.parametrize("text, signs", SIGNS_ONLY, ids=ids(SIGNS_ONLY))
+def test_signs_are_read(text, signs):
+    check_signs(text, signs)
+
+
 # ------------------------------------------------------------ must not trigger
 # Each with the reason from TRIAGE.md it is not the sign, and the most urgent
 # level the message alone may reach.
@@ -370,6 +393,11 @@ NOT_RED_FLAGS = [
     ("urine isn't dark", {"dark_urine": False}, "see_doctor"),
     ("my pee isn't dark at all", {"dark_urine": False}, "see_doctor"),
     ("no numbness or tingling", {"numbness": False, "tingling": False}, "see_doctor"),
+    ("no swelling no redness no warmth no numbness",
+     {"swelling": False, "redness": False, "warmth": False, "numbness": False}, "see_doctor"),
+    ("no swelling redness or warmth", {"swelling": False, "redness": False, "warmth": False}, "see_doctor"),
+    ("no pain no swelling or redness", {"swelling": False, "redness": False}, "see_doctor"),
+    ("it isn't swollen but it does hurt", {"swelling": False}, "see_doctor"),
     ("no numbness, no tingling, no weakness, just sore quads",
      {"numbness": False, "tingling": False, "weakness": False}, "see_doctor"),
     ("i can walk fine", {"cannot_bear_weight": False}, "see_doctor"),
@@ -406,6 +434,7 @@ NOT_RED_FLAGS = [
     ("my legs were cold at the start of the run, it was freezing out", {"cold_pale_leg": NOT_PRESENT},
      "see_doctor"),
     ("my legs are always cold in winter", {"cold_pale_leg": NOT_PRESENT}, "see_doctor"),
+    ("it was 2 c outside and my legs were cold at the start", {"cold_pale_leg": NOT_PRESENT}, "see_doctor"),
     ("wearing my blue shoes, calves a bit sore", {"cold_pale_leg": NOT_PRESENT}, "see_doctor"),
     ("did a warm up and my calves were fine", {"warmth": NOT_PRESENT}, "see_doctor"),
     ("warm bath helped my calves", {"warmth": NOT_PRESENT}, "see_doctor"),

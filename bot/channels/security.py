@@ -1,0 +1,111 @@
+"""Is a webhook request really from the platform, and have we seen it before?
+
+Pure (no Rasa, no web framework): each check takes the secret, the raw body
+or form and the headers' values, and answers True only for a valid signature.
+Comparisons are constant-time.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+from collections import OrderedDict
+from threading import Lock
+from typing import Mapping, Optional
+
+from twilio.request_validator import RequestValidator
+
+SLACK_MAX_AGE_S = 5 * 60  # Slack's advice: refuse older requests (replays)
+
+
+def slack_signature_valid(signing_secret: str, body: bytes, timestamp: Optional[str],
+                          signature: Optional[str], now: Optional[float] = None) -> bool:
+    """Slack's v0 signature: HMAC-SHA256 of "v0:<timestamp>:<body>", fresh within 5 minutes."""
+    if not signing_secret or not timestamp or not signature:
+        return False
+    try:
+        age = abs((now if now is not None else time.time()) - int(timestamp))
+    except ValueError:
+        return False
+    if age > SLACK_MAX_AGE_S:
+        return False
+    digest = hmac.new(signing_secret.encode(), b"v0:" + timestamp.encode() + b":" + body, hashlib.sha256)
+    return hmac.compare_digest("v0=" + digest.hexdigest(), signature)
+
+
+def slack_signature(signing_secret: str, body: bytes, timestamp: str) -> str:
+    """The X-Slack-Signature value for a body (what Slack sends; tests sign with it)."""
+    digest = hmac.new(signing_secret.encode(), b"v0:" + timestamp.encode() + b":" + body, hashlib.sha256)
+    return "v0=" + digest.hexdigest()
+
+
+def messenger_signature_valid(app_secret: str, body: bytes, headers: Mapping[str, str]) -> bool:
+    """Meta's signature of the body with the app secret: X-Hub-Signature-256
+    (sha256=...) when sent, else X-Hub-Signature (sha1=...). Only these two
+    algorithms are accepted, whatever the header names."""
+    for header, algorithm in (("x-hub-signature-256", "sha256"), ("x-hub-signature", "sha1")):
+        value = _header(headers, header)
+        if value:
+            expected = algorithm + "=" + hmac.new(app_secret.encode(), body, algorithm).hexdigest()
+            return bool(app_secret) and hmac.compare_digest(expected, value)
+    return False
+
+
+def messenger_signature(app_secret: str, body: bytes, algorithm: str = "sha1") -> str:
+    return algorithm + "=" + hmac.new(app_secret.encode(), body, algorithm).hexdigest()
+
+
+def telegram_secret_valid(secret_token: str, header_value: Optional[str]) -> bool:
+    """Telegram sends the secret_token given to setWebhook in
+    X-Telegram-Bot-Api-Secret-Token on every update."""
+    return bool(secret_token) and bool(header_value) and hmac.compare_digest(secret_token, header_value)
+
+
+def twilio_signature_valid(auth_token: str, url: str, form: Mapping, signature: Optional[str]) -> bool:
+    """Twilio's X-Twilio-Signature over the public webhook URL and the POST
+    parameters (Twilio's own validator; it tries the URL with and without port)."""
+    if not auth_token or not signature:
+        return False
+    return RequestValidator(auth_token).validate(url, form, signature)
+
+
+def twilio_signature(auth_token: str, url: str, params: Mapping[str, str]) -> str:
+    return RequestValidator(auth_token).compute_signature(url, params)
+
+
+def _header(headers: Mapping[str, str], name: str) -> Optional[str]:
+    for key, value in headers.items():
+        if key.lower() == name:
+            return value
+    return None
+
+
+class DeliveryLog:
+    """Delivery ids seen lately (Slack event ids, Telegram update ids, Messenger
+    message ids, Twilio message SIDs), so a retried or repeated delivery is
+    answered once.
+
+    In memory and bounded (least recently seen dropped first): platforms retry
+    within minutes, so a few thousand recent ids cover them; a restart forgets
+    them, which at worst answers one retry that straddles the restart twice.
+    With several Rasa workers this would need a shared store (the tracker
+    store's database, or Redis).
+    """
+
+    def __init__(self, capacity: int = 5000):
+        self.capacity = capacity
+        self._seen: OrderedDict[str, None] = OrderedDict()
+        self._lock = Lock()
+
+    def first_time(self, delivery_id: Optional[str]) -> bool:
+        """True the first time an id is seen (and records it); an empty id is always new."""
+        if not delivery_id:
+            return True
+        with self._lock:
+            if delivery_id in self._seen:
+                self._seen.move_to_end(delivery_id)
+                return False
+            self._seen[delivery_id] = None
+            if len(self._seen) > self.capacity:
+                self._seen.popitem(last=False)
+            return True
