@@ -100,7 +100,10 @@ def host_pages():
     server.server_close()
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API keeps an event loop running
+# in this thread while it is open, and the async tests collected after this
+# folder (tests/channels/) cannot start theirs inside it.
+@pytest.fixture(scope="module")
 def browser():
     assert CHROMIUM.exists(), "Debian's Chromium is missing: `make test` installs it (apt-get install chromium)."
     from playwright.sync_api import sync_playwright
