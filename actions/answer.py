@@ -18,6 +18,7 @@ NO_ANSWER = (
     "I can answer questions about sore legs after running (causes, prevention, "
     "recovery, red flags), or check your own leg pain if you tell me what hurts."
 )
+IN_GENERAL = "In general, the article says this. Your own pain comes next: I'll ask a few questions."
 SEARCH_DOWN = (
     "Sorry, I can't search the article right now. If you tell me what hurts, "
     "I can still check your leg pain."
@@ -72,7 +73,10 @@ def answer_what_the_report_asks(dispatcher, text: str) -> None:
         logger.exception("Article search failed")
         return
     if answer is not None:
-        dispatcher.utter_message(text=answer_text(answer), json_message=answer.payload())
+        # Said first, so a general "soreness is normal" is not read as the
+        # verdict on this runner's own pain, which the questions then check.
+        text = f"{IN_GENERAL}\n\n{answer_text(answer)}"
+        dispatcher.utter_message(text=text, json_message=answer.payload())
 
 
 def warm_up() -> Optional[str]:

@@ -25,6 +25,7 @@ from actions.tracker_facts import (
     signs_in_latest_message,
     times_asked_in_a_row,
 )
+from triage.durations import dates_the_pain
 from triage.engine import assess
 from triage.facts import UNKNOWN
 
@@ -57,7 +58,8 @@ class ValidateSlotMappings(ValidationAction):
         return keep_earlier_unless_corrected("spread", value, tracker)
 
     async def validate_duration(self, value, dispatcher, tracker, domain):
-        if only_the_run_was_dated(tracker) and not latest_entities(tracker, "run_age"):
+        text = tracker.latest_message.get("text") or ""
+        if only_the_run_was_dated(tracker) and dates_the_pain(text) and not latest_entities(tracker, "run_age"):
             return {"duration": value}  # "noticed it this morning" dates the pain itself
         return keep_earlier_unless_corrected("duration", value, tracker)
 

@@ -25,14 +25,42 @@ def _pain_age(tracker: Tracker) -> Any:
     duration = _hours(tracker.get_slot("duration"))
     if duration is None:
         return tracker.get_slot("duration")  # None or "unknown"
+    if not _set_together(tracker.events, "duration", "run_age"):
+        return duration  # the runner dated the pain itself
     return pain_age_hours(duration, _hours(tracker.get_slot("run_age")), tracker.get_slot("onset"))
 
 
 def only_the_run_was_dated(tracker: Tracker) -> bool:
     """True while the duration slot holds only the run's age ("after my run
     yesterday"): the pain's own age, said later, may then replace it."""
-    duration = slot_value_before_latest_message(tracker, "duration")
-    return duration is not None and duration == slot_value_before_latest_message(tracker, "run_age")
+    return _set_together(_events_before_latest_message(tracker), "duration", "run_age")
+
+
+def _set_together(events: list, slot: str, other: str) -> bool:
+    """Both slots hold a value that the same message of the runner gave.
+
+    Provenance, not equal numbers: "sore for 4 days", then "I ran 4 days ago",
+    gives equal numbers from two messages, and the first one dated the pain."""
+    origin = _message_that_set(events, slot)
+    return origin is not None and origin == _message_that_set(events, other)
+
+
+def _message_that_set(events: list, slot: str) -> int | None:
+    """The index of the runner's message after which the slot took its current
+    value (re-setting the same value, as validation does, keeps the origin)."""
+    latest_user = origin = value = None
+    for index, event in enumerate(events):
+        if event.get("event") == "user":
+            latest_user = index
+        elif event.get("event") == "slot" and event.get("name") == slot and event.get("value") != value:
+            value, origin = event.get("value"), latest_user
+    return origin if value is not None else None
+
+
+def _events_before_latest_message(tracker: Tracker) -> list:
+    events = list(tracker.events)
+    users = [i for i, event in enumerate(events) if event.get("event") == "user"]
+    return events[: users[-1]] if users else events
 
 
 def _hours(value: Any) -> float | None:

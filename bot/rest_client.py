@@ -27,6 +27,16 @@ class Turn:
         return merged
 
 
+def _messages(body: bytes) -> list:
+    """The reply's JSON as a list of messages; a body that is not JSON (a
+    proxy's error page, a server's plain-text 500) becomes one error message."""
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        return [{"error": body.decode("utf-8", "replace")[:500]}]
+    return parsed if isinstance(parsed, list) else [parsed]
+
+
 class RestClient:
     def __init__(self, url: str, timeout: float = 60):
         self.url = url.rstrip("/")
@@ -38,9 +48,9 @@ class RestClient:
         )
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as reply:
-                return Turn(reply.status, json.loads(reply.read()))
+                return Turn(reply.status, _messages(reply.read()))
         except urllib.error.HTTPError as error:
-            return Turn(error.code, [json.loads(error.read() or b"{}")])
+            return Turn(error.code, _messages(error.read() or b"{}"))
 
     def say(self, sender: str, message: str) -> Turn:
         """One turn: POST the message, return the bot's messages."""

@@ -10,6 +10,13 @@ SAFE_REPLY = (
     "Sorry, something went wrong on my side and I can't assess your pain right now. "
     "Please try again in a minute.\n\n" + EMERGENCY_ADVICE
 )
+# The longest message any channel accepts (REST answers 413, the widget and the
+# messaging platforms ask the runner to shorten it).
+MAX_MESSAGE_CHARS = 20_000
+TOO_LONG_REPLY = (
+    f"That message is too long for me: at most {MAX_MESSAGE_CHARS:,} characters. "
+    "Could you tell me in a few sentences what hurts?"
+)
 EMPTY_MESSAGE_REPLY = (
     "I didn't get any text. Tell me what hurts, or ask me a question about sore legs "
     "after running."

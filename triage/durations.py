@@ -124,13 +124,17 @@ Found = tuple[float, int, int]
 # "went for a run in new shoes yesterday") or right after it ("yesterday's
 # parkrun"): then the time dates the run, and the pain came at or after it.
 RUN_EVENT = re.compile(
-    r"\b(?:run|ran|runs|jog|jogged|race|raced|parkrun|reps|intervals|session|workout|tempo|long run|"
+    r"\b(?:run|ran|runs|running|jog|jogged|jogging|race|raced|racing|parkrun|reps|intervals|session|workout|tempo|long run|"
     r"marathon|half|10k|5k|trail|hike|hill|hills|miles|km|training|track|sprints?|speedwork)\b"
 )
 RUN_AFTER = re.compile(r"(?:'s|s')?(?:\s+[a-z]+){0,2}?\s+(?:run|race|parkrun|session|workout|jog|reps|intervals|tempo)\b")
 # Words that date the pain itself: "sore since my run yesterday", "it started
 # on saturday", "for 2 days".
 PAIN_SINCE = re.compile(r"\b(?:since|started|start|began|begun|lasted)\b|\b(?:for|been)\s+(?:about\s+|around\s+)?$")
+PAIN_DATED = re.compile(
+    r"\b(?:since|started|start|began|begun|noticed|woke up|came on|come on|kicked in|appeared|first felt|"
+    r"been (?:sore|aching|hurting|painful)|sore for|hurt(?:ing)? for|ached for|aching for|for (?:about |around )?(?:a|an|\d+))\b"
+)
 RUNNING_FOR = re.compile(r"\b(?:run|runs|ran|running|jog\w*|train\w*|rac\w+)\s+(?:for|about|around|over)\s*$")
 CLAUSE_START = re.compile(r"[,.;!?]|\bbut\b")
 # How long after the run each onset began, for dating a pain from its run.
@@ -182,7 +186,13 @@ def pain_age_hours(duration: float | None, run_age: float | None, onset: str | N
         return duration
     # A pain that began today ("run yesterday, sore since I woke up") is taken
     # as old as "since this morning".
-    return max(run_age - ONSET_DELAY_HOURS[onset], RELATIVE_HOURS["this morning"])
+    return min(run_age, max(run_age - ONSET_DELAY_HOURS[onset], RELATIVE_HOURS["this morning"]))
+
+
+def dates_the_pain(text: str) -> bool:
+    """The message says when the pain itself began ("noticed it this morning",
+    "sore since Monday"), not merely when something else happened."""
+    return bool(PAIN_DATED.search(_lower(text)))
 
 
 def _time_said(text: str, now: datetime) -> tuple[float, int, int] | None:

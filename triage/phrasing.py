@@ -22,8 +22,10 @@ ASKING_PHRASE = re.compile(
 # Broader: any message that could be a question, for telling a question from a
 # statement of facts ("quads are insanely sore after a half" is a report).
 QUESTION_START = re.compile(
-    r"(how|what|whats|what's|why|when|where|which|who|should|shall|can|could|is|isn't|are|do|does|did|will|would|any)\b"
+    r"(how|what|whats|what's|why|when|where|which|who|should|shall|can(?!['’]t)|could|is|isn't|are|do|does|did|will|would|any)\b"
 )
+# The runner speaks of themself: "my calf", "I can't", "me".
+FIRST_PERSON = re.compile(r"\b(i|i'm|im|i've|ive|i'd|my|me|mine|myself)\b")
 # Words that ask for emergency help whatever else a message says. A message the
 # classifier took for an emergency keeps it if it has one of these, even with
 # no warning sign the extractor knows ("should i call an ambulance?").
@@ -41,6 +43,10 @@ def opens_like_a_question(text: str) -> bool:
 def looks_like_a_question(text: str) -> bool:
     lowered = text.strip().lower()
     return lowered.endswith("?") or bool(QUESTION_START.match(lowered))
+
+
+def speaks_of_themself(text: str) -> bool:
+    return bool(FIRST_PERSON.search(text.lower().replace("’", "'")))
 
 
 def calls_for_help(text: str) -> bool:

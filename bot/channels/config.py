@@ -59,6 +59,9 @@ def load_spec(path: Path = CHANNELS_FILE) -> dict:
 
 
 def write_credentials(plan: ChannelPlan, path: Path) -> Path:
+    """Written readable by its owner only: it holds the platforms' tokens and secrets."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600, exist_ok=True)
+    path.chmod(0o600)
     path.write_text(yaml.safe_dump(plan.credentials, sort_keys=False), encoding="utf-8")
     return path

@@ -21,7 +21,7 @@ from sanic.response import HTTPResponse
 
 import bot.rasa_speedups  # noqa: F401  (patches Rasa once the server loads its channels)
 from bot.channels.render import Platform, Reply, render_message
-from bot.safety import EMPTY_MESSAGE_REPLY, SAFE_REPLY
+from bot.safety import EMPTY_MESSAGE_REPLY, MAX_MESSAGE_CHARS, SAFE_REPLY, TOO_LONG_REPLY
 
 logger = logging.getLogger(__name__)
 
@@ -34,12 +34,16 @@ class PlatformOutput(OutputChannel):
     def __init__(self, spec: Platform) -> None:
         super().__init__()
         self.spec = spec
-        self.sent = 0  # replies sent this turn; none means the runner gets SAFE_REPLY
+        self.sent = 0  # replies the platform accepted this turn
+        self.failed = 0  # replies it refused: the runner may have missed advice
 
     async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        recipient_id = platform_sender(recipient_id)
         for reply in render_message(message, self.spec_for(recipient_id)):
-            await self.deliver(recipient_id, reply)
-            self.sent += 1
+            if await self.deliver(recipient_id, reply):
+                self.sent += 1
+            else:
+                self.failed += 1
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         await self.send_response(recipient_id, {"text": text})
@@ -47,8 +51,29 @@ class PlatformOutput(OutputChannel):
     def spec_for(self, recipient_id: str) -> Platform:
         return self.spec
 
-    async def deliver(self, recipient_id: str, reply: Reply) -> None:
+    async def deliver(self, recipient_id: str, reply: Reply) -> bool:
+        """Send one reply; True when the platform accepted it."""
         raise NotImplementedError
+
+
+# Channels whose conversation ids carry their name: see conversation_id.
+PLATFORM_CHANNELS = ("telegram", "slack", "facebook", "twilio")
+
+
+def conversation_id(channel: str, sender: str) -> str:
+    """The conversation (tracker) id of a platform's sender: "twilio:+447700900123".
+
+    A phone number, a Telegram chat id or a Slack user id is easy to guess; with
+    the channel's name in front, ids of different channels never meet, and the
+    REST channel, which refuses these prefixes, cannot post into a runner's SMS
+    or Telegram conversation."""
+    return f"{channel}:{sender}"
+
+
+def platform_sender(conversation: str) -> str:
+    """The platform's own id back from a conversation id ("whatsapp:+44..." keeps its own prefix)."""
+    channel, _, sender = conversation.partition(":")
+    return sender if channel in PLATFORM_CHANNELS and sender else conversation
 
 
 async def call_api(method: str, url: str, **kwargs: Any) -> Optional[dict]:
@@ -82,19 +107,25 @@ async def run_turn(
 ) -> None:
     """One turn of the conversation; the runner always gets an answer: a prompt
     for an empty message, SAFE_REPLY (with the emergency advice) when the turn
-    failed or sent nothing."""
+    failed, or when a reply of the turn did not reach the runner (a refused
+    emergency card must not leave them with nothing)."""
     if not text.strip():
         await output.send_response(sender, {"text": EMPTY_MESSAGE_REPLY})
         return
+    if len(text) > MAX_MESSAGE_CHARS:
+        await output.send_response(sender, {"text": TOO_LONG_REPLY})
+        return
     try:
-        await on_new_message(UserMessage(text, output, sender, input_channel=channel, metadata=metadata))
+        await on_new_message(
+            UserMessage(text, output, conversation_id(channel, sender), input_channel=channel, metadata=metadata)
+        )
     except Exception:  # the runner gets SAFE_REPLY; the log gets the cause
         logger.exception("Turn failed for %s sender %s", channel, sender)
-    if output.sent == 0:
+    if output.sent == 0 or output.failed:
         await output.send_response(sender, {"text": SAFE_REPLY})
 
 
-async def offered_buttons(request: Request, sender: str, latest_turn_only: bool = True) -> list[dict]:
+async def offered_buttons(request: Request, channel: str, sender: str, latest_turn_only: bool = True) -> list[dict]:
     """Buttons the bot sent this sender: those of its latest message with buttons
     in the latest turn (what a numbered answer refers to), or all it ever sent,
     newest first (what an old Telegram keyboard may still press).
@@ -108,7 +139,7 @@ async def offered_buttons(request: Request, sender: str, latest_turn_only: bool 
     if store is None:
         return []
     try:
-        tracker = await store.retrieve(sender)
+        tracker = await store.retrieve(conversation_id(channel, sender))
     except Exception:  # a numbered answer then goes through as typed
         logger.exception("Could not read the conversation of %s", sender)
         return []

@@ -17,7 +17,7 @@ from sanic.response import HTTPResponse
 
 from bot.channels.messaging import PlatformOutput, call_api, offered_buttons, read_json, refused, run_turn
 from bot.channels.render import Reply, platform, resolve_choice
-from bot.channels.security import DeliveryLog, messenger_signature_valid
+from bot.channels.security import DeliveryLog, messenger_signature_valid, same_secret
 
 logger = logging.getLogger(__name__)
 
@@ -33,14 +33,14 @@ class MessengerOutput(PlatformOutput):
         super().__init__(platform("messenger"))
         self.token, self.api_url = page_access_token, api_url.rstrip("/")
 
-    async def deliver(self, recipient_id: str, reply: Reply) -> None:
+    async def deliver(self, recipient_id: str, reply: Reply) -> bool:
         message: dict[str, Any] = {"text": reply.text}
         if reply.buttons:
             message["quick_replies"] = [
                 {"content_type": "text", "title": b.title, "payload": b.value} for b in reply.buttons
             ]
         body = {"recipient": {"id": recipient_id}, "messaging_type": "RESPONSE", "message": message}
-        await call_api("POST", f"{self.api_url}/me/messages", params={"access_token": self.token}, json=body)
+        return await call_api("POST", f"{self.api_url}/me/messages", params={"access_token": self.token}, json=body) is not None
 
 
 class MessengerChannel(FacebookInput):
@@ -74,7 +74,7 @@ class MessengerChannel(FacebookInput):
         @webhook.route("/webhook", methods=["GET"])
         async def verify(request: Request) -> HTTPResponse:
             # Meta's subscription check: echo the challenge when the verify token matches.
-            if request.args.get("hub.mode") == "subscribe" and request.args.get("hub.verify_token") == self.fb_verify:
+            if request.args.get("hub.mode") == "subscribe" and same_secret(self.fb_verify, request.args.get("hub.verify_token") or ""):
                 return response.text(request.args.get("hub.challenge") or "")
             return refused("wrong hub.verify_token")
 
@@ -99,7 +99,7 @@ class MessengerChannel(FacebookInput):
         sender, text, pressed = incoming
         output = self.get_output_channel()
         if not pressed:  # typed: maybe a number from the list, or a button's words
-            text = resolve_choice(text, await offered_buttons(request, sender), output.spec) or text
+            text = resolve_choice(text, await offered_buttons(request, self.name(), sender), output.spec) or text
         await run_turn(on_new_message, output, sender, text, self.name())
 
 

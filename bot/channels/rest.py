@@ -18,11 +18,11 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 import bot.rasa_speedups  # noqa: F401  (patches Rasa once the server loads its channels)
-from bot.safety import EMPTY_MESSAGE_REPLY, SAFE_REPLY
+from bot.channels.messaging import PLATFORM_CHANNELS
+from bot.safety import EMPTY_MESSAGE_REPLY, MAX_MESSAGE_CHARS, SAFE_REPLY
 
 logger = logging.getLogger(__name__)
 
-MAX_MESSAGE_CHARS = 20_000
 MAX_SENDER_CHARS = 128
 
 
@@ -78,6 +78,9 @@ def parse_turn(raw: bytes) -> tuple[Optional[dict], Optional[RequestProblem]]:
     sender, message = body.get("sender"), body.get("message")
     if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_CHARS:
         return None, RequestProblem(400, f'"sender" must be a non-empty string of at most {MAX_SENDER_CHARS} characters.')
+    if sender.partition(":")[0] in PLATFORM_CHANNELS:
+        # Those conversations belong to runners on a messaging platform (messaging.conversation_id).
+        return None, RequestProblem(400, f'"sender" must not start with "{sender.partition(":")[0]}:", kept for that platform.')
     if not isinstance(message, str):
         return None, RequestProblem(400, '"message" must be a string.')
     if len(message) > MAX_MESSAGE_CHARS:

@@ -18,6 +18,12 @@ from twilio.request_validator import RequestValidator
 SLACK_MAX_AGE_S = 5 * 60  # Slack's advice: refuse older requests (replays)
 
 
+def same_secret(expected: str, given: str) -> bool:
+    """Constant-time comparison of UTF-8 bytes: compare_digest refuses str with
+    non-ASCII characters (a TypeError, so a 500) that a forged header may carry."""
+    return hmac.compare_digest(expected.encode("utf-8", "surrogateescape"), given.encode("utf-8", "surrogateescape"))
+
+
 def slack_signature_valid(signing_secret: str, body: bytes, timestamp: Optional[str],
                           signature: Optional[str], now: Optional[float] = None) -> bool:
     """Slack's v0 signature: HMAC-SHA256 of "v0:<timestamp>:<body>", fresh within 5 minutes."""
@@ -30,7 +36,7 @@ def slack_signature_valid(signing_secret: str, body: bytes, timestamp: Optional[
     if age > SLACK_MAX_AGE_S:
         return False
     digest = hmac.new(signing_secret.encode(), b"v0:" + timestamp.encode() + b":" + body, hashlib.sha256)
-    return hmac.compare_digest("v0=" + digest.hexdigest(), signature)
+    return same_secret("v0=" + digest.hexdigest(), signature)
 
 
 def slack_signature(signing_secret: str, body: bytes, timestamp: str) -> str:
@@ -47,7 +53,7 @@ def messenger_signature_valid(app_secret: str, body: bytes, headers: Mapping[str
         value = _header(headers, header)
         if value:
             expected = algorithm + "=" + hmac.new(app_secret.encode(), body, algorithm).hexdigest()
-            return bool(app_secret) and hmac.compare_digest(expected, value)
+            return bool(app_secret) and same_secret(expected, value)
     return False
 
 
@@ -58,7 +64,7 @@ def messenger_signature(app_secret: str, body: bytes, algorithm: str = "sha1") -
 def telegram_secret_valid(secret_token: str, header_value: Optional[str]) -> bool:
     """Telegram sends the secret_token given to setWebhook in
     X-Telegram-Bot-Api-Secret-Token on every update."""
-    return bool(secret_token) and bool(header_value) and hmac.compare_digest(secret_token, header_value)
+    return bool(secret_token) and bool(header_value) and same_secret(secret_token, header_value)
 
 
 def twilio_signature_valid(auth_token: str, url: str, form: Mapping, signature: Optional[str]) -> bool:

@@ -37,7 +37,7 @@ class SlackOutput(PlatformOutput):
         super().__init__(platform("slack"))
         self.token, self.api_url, self.channel, self.thread_ts = token, api_url.rstrip("/"), channel, thread_ts
 
-    async def deliver(self, recipient_id: str, reply: Reply) -> None:
+    async def deliver(self, recipient_id: str, reply: Reply) -> bool:
         body: dict[str, Any] = {"channel": self.channel or recipient_id, "text": reply.text}
         if self.thread_ts:
             body["thread_ts"] = self.thread_ts
@@ -54,6 +54,7 @@ class SlackOutput(PlatformOutput):
                                 headers={"Authorization": f"Bearer {self.token}"})
         if answer is not None and not answer.get("ok", False):
             logger.error("Slack refused a message: %s", answer.get("error"))
+        return bool(answer and answer.get("ok", False))
 
 
 class SlackChannel(SlackInput):

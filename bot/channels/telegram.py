@@ -38,14 +38,14 @@ class TelegramOutput(PlatformOutput):
         super().__init__(platform("telegram"))
         self.base = f"{api_url.rstrip('/')}/bot{access_token}"
 
-    async def deliver(self, recipient_id: str, reply: Reply) -> None:
+    async def deliver(self, recipient_id: str, reply: Reply) -> bool:
         body: dict[str, Any] = {
             "chat_id": recipient_id, "text": reply.text, "parse_mode": "HTML", "disable_web_page_preview": True,
         }
         if reply.buttons:
             # One button a row: the titles are whole phrases.
             body["reply_markup"] = {"inline_keyboard": [[{"text": b.title, "callback_data": b.value}] for b in reply.buttons]}
-        await call_api("POST", f"{self.base}/sendMessage", json=body)
+        return await call_api("POST", f"{self.base}/sendMessage", json=body) is not None
 
     async def answer_callback(self, callback_id: str) -> None:
         # Stops the spinner on the pressed button.
@@ -121,7 +121,7 @@ class TelegramChannel(TelegramInput):
         if callback_id:
             await output.answer_callback(callback_id)
             if text.startswith("#"):  # a digest of a payload too long for callback_data
-                text = button_for_value(text, await offered_buttons(request, chat_id, latest_turn_only=False), output.spec) or ""
+                text = button_for_value(text, await offered_buttons(request, self.name(), chat_id, latest_turn_only=False), output.spec) or ""
         await run_turn(on_new_message, output, chat_id, COMMANDS.get(text.strip(), text), self.name())
 
 

@@ -54,9 +54,9 @@ class TwilioOutput(PlatformOutput):
     def spec_for(self, recipient_id: str) -> Platform:
         return spec_for_address(recipient_id, self.sms_max_chars)
 
-    async def deliver(self, recipient_id: str, reply: Reply) -> None:
+    async def deliver(self, recipient_id: str, reply: Reply) -> bool:
         form = {"To": recipient_id, "From": self.sender_number, "Body": reply.text}
-        await call_api("POST", self.url, data=form, auth=aiohttp.BasicAuth(self.account_sid, self.auth_token))
+        return await call_api("POST", self.url, data=form, auth=aiohttp.BasicAuth(self.account_sid, self.auth_token)) is not None
 
 
 class TwilioChannel(TwilioInput):
@@ -112,7 +112,7 @@ class TwilioChannel(TwilioInput):
         output = self.get_output_channel(our_number)
         # Some carriers turn @ into ¡ (as Rasa's connector notes).
         text = text.replace("¡", "@")
-        text = resolve_choice(text, await offered_buttons(request, sender), output.spec_for(sender)) or text
+        text = resolve_choice(text, await offered_buttons(request, self.name(), sender), output.spec_for(sender)) or text
         await run_turn(on_new_message, output, sender, text, self.name())
 
 

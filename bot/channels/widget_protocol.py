@@ -12,9 +12,8 @@ import re
 from typing import Any, Iterable, Mapping, NamedTuple, Optional
 from urllib.parse import urlsplit
 
-from bot.safety import EMPTY_MESSAGE_REPLY
+from bot.safety import EMPTY_MESSAGE_REPLY, MAX_MESSAGE_CHARS
 
-MAX_MESSAGE_CHARS = 20_000  # the same limit as the REST channel
 MAX_HISTORY_MESSAGES = 300
 # 128 random bits as 32 hex digits: the widget makes them with crypto.getRandomValues.
 # A short or guessable id ("me", "1") is refused: whoever knows a session id

@@ -5,6 +5,8 @@ first failing turn: later turns would answer questions the bot did not ask.
 """
 from __future__ import annotations
 
+import http.client
+
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -75,7 +77,7 @@ def play_turn(client: RestClient, sender: str, turn: Turn, previous: Reply) -> T
         result.sent = turn.user
     try:
         answer = client.say(sender, result.sent)
-    except OSError as error:  # connection refused, timeout: the bot is down or too slow
+    except (OSError, http.client.HTTPException) as error:  # refused, timed out, cut off: the bot is down or too slow
         result.error = f"could not reach the bot at {client.url}: {error}"
         return result
     result.reply = Reply.of(answer.messages)

@@ -181,6 +181,8 @@ def load_file(path: Path) -> list[Conversation]:
         data = read_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
         raise SpecError([f"{shown}: not valid YAML: {error}"]) from None
+    except UnicodeDecodeError:
+        raise SpecError([f"{shown}: not a text file in UTF-8; save it as UTF-8 and run again"]) from None
     return parse_conversations(data, shown)
 
 

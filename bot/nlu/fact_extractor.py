@@ -26,9 +26,11 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from triage.engine import assess
 from triage.extract import CORE_FACTS, Extraction, extract
-from triage.phrasing import calls_for_help, looks_like_a_question, opens_like_a_question
+from triage.phrasing import calls_for_help, looks_like_a_question, opens_like_a_question, speaks_of_themself
 
 # Intents that never carry facts: when facts are found, the message is inform.
+# Facts that make a question about the runner's own pain a report.
+REPORT_FACTS = (*CORE_FACTS, "duration")
 CHIT_CHAT = {"greet", "goodbye", "thank", "bot_challenge", "out_of_scope", "affirm", "deny", "not_sure"}
 
 
@@ -112,10 +114,11 @@ def _certain_intent(found: Extraction, text: str, predicted: Optional[str]) -> O
         return "deny"
     if predicted in ("report_pain", "inform") and _asks_the_article(found, text):
         return "ask_question"
-    if predicted == "emergency" and not found.mentions and looks_like_a_question(text) and not calls_for_help(text):
-        # "is cold water swimming good for you" names no warning sign and asks
-        # for no help: a question, not an emergency. A sign the extractor knows
-        # makes the emergency above, by rule, not by the classifier.
+    if (predicted == "emergency" and not found.mentions and opens_like_a_question(text)
+            and not calls_for_help(text) and not speaks_of_themself(text)):
+        # "is cold water swimming good for you" names no warning sign, asks for
+        # no help and says nothing of the runner: a question, not an emergency.
+        # "will i lose my leg?" stays an emergency: over-triage is the policy.
         return "ask_question"
     if not found.mentions:
         return None
@@ -137,10 +140,14 @@ def _certain_intent(found: Extraction, text: str, predicted: Optional[str]) -> O
 
 def _asks_the_article(found: Extraction, text: str) -> bool:
     """A question the article can answer, not a report: it opens like a
-    question and names no warning sign. A warning sign keeps the message a
-    report, so "is it bad that my calf is swollen?" is assessed, not quoted at."""
-    names_a_sign = any(m.fact == "sign" and m.present for m in found.mentions)
-    return not names_a_sign and opens_like_a_question(text)
+    question, names no warning sign, and is not about the runner's own pain.
+    "is it bad that my calf is swollen?" and "should i be worried about my
+    calf, it hurts when i walk" stay reports: they get the assessment, with the
+    article's answer first (ActionStartAssessment)."""
+    if any(m.fact == "sign" and m.present for m in found.mentions):
+        return False
+    own_pain = speaks_of_themself(text) and any(m.present and m.fact in REPORT_FACTS for m in found.mentions)
+    return not own_pain and opens_like_a_question(text)
 
 
 def _intent_name(message: Message) -> Optional[str]:

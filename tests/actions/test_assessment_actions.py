@@ -677,25 +677,47 @@ async def test_a_corrected_sign_is_replaced(dispatcher, domain):
 # --- the run's age and the pain's age ------------------------------------------
 
 
+def _dated(domain, duration, run_age, onset, *, run_age_later=False):
+    """A tracker whose first message gave the duration (and the run's age with
+    it, unless `run_age_later`: then a second message gave the run's age)."""
+    first = [action_event("action_listen"), user_event("report_pain", [], "first"), slot_event("duration", duration)]
+    if not run_age_later:
+        first.append(slot_event("run_age", run_age))
+    later = [action_event("action_listen"), user_event("inform", [], "later"), slot_event("onset", onset)]
+    if run_age_later:
+        later.append(slot_event("run_age", run_age))
+    return make_tracker(domain, slots={"duration": duration, "run_age": run_age, "onset": onset}, events=first + later)
+
+
 def test_a_pain_dated_only_by_its_run_is_aged_from_its_onset(domain):
     # "hill reps yesterday" (24 h), then "woke up with it this morning" (next day).
-    tracker = make_tracker(domain, slots={"duration": "24", "run_age": "24", "onset": "next_day"})
-    assert facts_from_tracker(tracker).duration_hours < 24
-    tracker = make_tracker(domain, slots={"duration": "48", "run_age": "48", "onset": "next_day"})
-    assert facts_from_tracker(tracker).duration_hours == 24
+    assert facts_from_tracker(_dated(domain, "24", "24", "next_day")).duration_hours < 24
+    assert facts_from_tracker(_dated(domain, "48", "48", "next_day")).duration_hours == 24
 
 
 def test_a_pain_dated_by_the_runner_keeps_its_age(domain):
-    tracker = make_tracker(domain, slots={"duration": "72", "run_age": "96", "onset": "next_day"})
-    assert facts_from_tracker(tracker).duration_hours == 72
-    tracker = make_tracker(domain, slots={"duration": "unknown", "run_age": "24", "onset": "next_day"})
-    assert facts_from_tracker(tracker).duration_hours == "unknown"
+    assert facts_from_tracker(_dated(domain, "72", "96", "next_day")).duration_hours == 72
+    assert facts_from_tracker(_dated(domain, "unknown", "24", "next_day")).duration_hours == "unknown"
 
 
-@pytest.mark.parametrize("run_age, expected", [("24", "6"), (None, "24")])
-async def test_the_pains_own_age_replaces_the_runs_but_not_a_given_duration(run_age, expected, dispatcher, domain):
-    text = "noticed it this morning"
+def test_equal_numbers_from_two_messages_are_not_the_runs_age(domain):
+    # "sore for 4 days", then "I ran 4 days ago": the pain was dated first; S1 must still fire.
+    tracker = _dated(domain, "96", "96", "next_day", run_age_later=True)
+    assert facts_from_tracker(tracker).duration_hours == 96
+
+
+@pytest.mark.parametrize(
+    "run_age, text, expected",
+    [
+        ("24", "noticed it this morning", "6"),  # dates the pain: replaces the run's age
+        (None, "noticed it this morning", "24"),  # the 24 dated the pain: kept
+        ("24", "i tried to jog today and it hurt", "24"),  # a time in passing: kept
+    ],
+)
+async def test_the_pains_own_age_replaces_the_runs_but_nothing_else_does(run_age, text, expected, dispatcher, domain):
     events = [
+        action_event("action_listen"),
+        user_event("report_pain", [], "hill reps yesterday"),
         slot_event("duration", "24"),
         slot_event("run_age", run_age),
         action_event("action_listen"),

@@ -38,3 +38,4 @@ def test_the_shipped_spec_opens_the_rest_channel_and_writes_yaml(tmp_path):
     plan = plan_channels({}, load_spec())
     path = write_credentials(plan, tmp_path / "var" / "credentials.yml")
     assert "bot.channels.rest.SafeRestInput" in yaml.safe_load(path.read_text())
+    assert path.stat().st_mode & 0o077 == 0  # tokens and secrets: the owner's only

@@ -35,3 +35,11 @@ def test_the_report_counts_right_sections_and_lists_what_went_otherwise():
     assert "- in-scope, assessment: shin pain" in text
     assert "- out-of-scope, triage (emergency): chest pain" in text
     assert "weather" not in text
+
+
+def test_a_reply_that_is_not_json_becomes_an_error_message_not_a_crash():
+    from bot.rest_client import _messages
+
+    assert _messages(b"<html>502 Bad Gateway</html>") == [{"error": "<html>502 Bad Gateway</html>"}]
+    assert _messages(b'{"error": "x"}') == [{"error": "x"}]
+    assert _messages(b'[{"text": "hi"}]') == [{"text": "hi"}]

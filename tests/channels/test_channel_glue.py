@@ -1,21 +1,25 @@
 """The connectors' reading of platform payloads, and a turn that always answers."""
 from __future__ import annotations
 
-from bot.channels.messaging import PlatformOutput, run_turn
+from bot.channels.messaging import PlatformOutput, conversation_id, platform_sender, run_turn
 from bot.channels.messenger import delivery_id, messaging_events, read_event
 from bot.channels.render import platform
 from bot.channels.telegram import read_update
 from bot.channels.twilio import spec_for_address, url_twilio_called
-from bot.safety import EMPTY_MESSAGE_REPLY, SAFE_REPLY
+from bot.safety import EMPTY_MESSAGE_REPLY, SAFE_REPLY, TOO_LONG_REPLY
 
 
 class RecordingOutput(PlatformOutput):
-    def __init__(self):
+    def __init__(self, refuse: str | None = None):
         super().__init__(platform("sms"))
         self.delivered = []
+        self.refuse = refuse  # the platform refuses replies containing this
 
     async def deliver(self, recipient_id, reply):
+        if self.refuse and self.refuse in reply.text:
+            return False
         self.delivered.append((recipient_id, reply.text))
+        return True
 
 
 async def test_a_failed_turn_still_answers_with_the_emergency_advice():
@@ -37,6 +41,15 @@ async def test_an_empty_message_gets_a_prompt_and_no_turn():
     assert output.delivered == [("+44", EMPTY_MESSAGE_REPLY)]
 
 
+async def test_a_huge_message_gets_asked_to_be_shorter_and_no_turn():
+    async def must_not_run(message):
+        raise AssertionError("no turn for a 30,000-character message")
+
+    output = RecordingOutput()
+    await run_turn(must_not_run, output, "+44", "ow " * 10_000, "twilio")
+    assert output.delivered == [("+44", TOO_LONG_REPLY)]
+
+
 async def test_a_turn_that_answered_gets_nothing_extra():
     async def answers(message):
         await message.output_channel.send_response(message.sender_id, {"text": "Where does it hurt?"})
@@ -44,6 +57,36 @@ async def test_a_turn_that_answered_gets_nothing_extra():
     output = RecordingOutput()
     await run_turn(answers, output, "+44", "my calf hurts", "twilio")
     assert output.delivered == [("+44", "Where does it hurt?")]
+
+
+async def test_a_reply_the_platform_refused_is_followed_by_the_safe_reply():
+    async def answers(message):
+        await message.output_channel.send_response(message.sender_id, {"text": "Thanks."})
+        await message.output_channel.send_response(message.sender_id, {"text": "EMERGENCY CARD"})
+
+    output = RecordingOutput(refuse="EMERGENCY")
+    await run_turn(answers, output, "+44", "my calf hurts", "twilio")
+    assert output.delivered[0] == ("+44", "Thanks.")
+    assert any("999" in text for _, text in output.delivered[1:])
+
+
+async def test_a_platform_turn_runs_in_the_channels_own_conversation_and_answers_the_sender():
+    seen = []
+
+    async def answers(message):
+        seen.append(message.sender_id)
+        await message.output_channel.send_response(message.sender_id, {"text": "Where does it hurt?"})
+
+    output = RecordingOutput()
+    await run_turn(answers, output, "whatsapp:+44", "my calf hurts", "twilio")
+    assert seen == ["twilio:whatsapp:+44"]  # never the bare number, which REST could guess
+    assert output.delivered == [("whatsapp:+44", "Where does it hurt?")]
+
+
+def test_conversation_ids_keep_the_platforms_own_id():
+    assert platform_sender(conversation_id("telegram", "42")) == "42"
+    assert platform_sender("whatsapp:+44") == "whatsapp:+44"
+    assert platform_sender("rest-user") == "rest-user"
 
 
 def test_telegram_updates_give_chat_text_and_button_presses():

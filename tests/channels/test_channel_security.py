@@ -46,6 +46,13 @@ def test_telegram_needs_the_exact_secret_token():
     assert not telegram_secret_valid("", "")
 
 
+def test_a_forged_header_with_odd_characters_is_refused_not_a_crash():
+    stamp = str(int(time.time()))
+    assert not telegram_secret_valid("s3cret", "s3crét")
+    assert not slack_signature_valid("secret", BODY, stamp, "v0=ünïcode")
+    assert not messenger_signature_valid("app", BODY, {"X-Hub-Signature": "sha1=\u2603"})
+
+
 def test_twilio_signs_the_public_url_and_every_parameter():
     url = "https://bot.example.org/webhooks/twilio/webhook"
     form = {"From": "+447700900123", "Body": "my calf hurts", "MessageSid": "SM1"}

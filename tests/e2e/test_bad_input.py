@@ -6,7 +6,9 @@ import pytest
 
 @pytest.mark.parametrize(
     "body",
-    [b"{not json", b"[]", b'{"message": "hi"}', b'{"sender": "", "message": "hi"}', b'{"sender": "x", "message": 5}'],
+    [b"{not json", b"[]", b'{"message": "hi"}', b'{"sender": "", "message": "hi"}', b'{"sender": "x", "message": 5}',
+     # a messaging platform's conversation: REST must not post into a runner's SMS
+     b'{"sender": "twilio:+447700900123", "message": "stop"}'],
 )
 def test_malformed_requests_get_400_with_a_reason(client, body):
     turn = client.post_raw(body)

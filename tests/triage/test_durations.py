@@ -307,6 +307,7 @@ def test_run_age_is_the_time_that_dates_the_run_not_the_pain(text, expected):
         (48, 48, "right_after", 48),
         (48, 48, "unknown", 48),  # no onset: the run's age is all there is
         (72, 96, "next_day", 72),  # the runner dated the pain: kept as said
+        (6, 6, "next_day", 6),  # never older than the run
         (None, 24, "next_day", None),
     ],
 )

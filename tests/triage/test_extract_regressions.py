@@ -30,6 +30,9 @@ NOW = datetime(2026, 11, 26, 15)
         # "spread out" answers the spread question; it is not "spreading" (worse).
         ("spread out", "getting_worse", None),
         ("the pain keeps spreading up my leg", "getting_worse", True),
+        ("it's spreading", "getting_worse", True),
+        ("front of my thighs, spread out", "getting_worse", None),
+        ("it's spread along the whole muscle, not one spot", "getting_worse", None),
     ],
 )
 def test_signs(text, sign, present):
@@ -53,3 +56,9 @@ def test_onsets_are_not_durations(text, onset):
 
 def test_minutes_of_easing_are_not_how_long_it_hurt():
     assert "duration_hours" not in extract("eases off after a couple mins walking", NOW).facts()
+
+
+def test_a_hard_muscle_with_spreading_pain_is_an_emergency():
+    from triage.engine import assess
+
+    assert assess(extract("my calf is rock hard and the pain is spreading", NOW).facts()).level == "emergency"

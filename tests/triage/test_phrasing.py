@@ -40,3 +40,11 @@ def test_asks_something_finds_a_question_inside_a_report(text, expected):
 def test_a_statement_is_not_a_question_but_a_question_mark_makes_one():
     assert not looks_like_a_question("quads are insanely sore after a half")
     assert looks_like_a_question("quads sore after a half?")
+
+
+def test_cant_opens_no_question_and_first_person_is_found():
+    from triage.phrasing import speaks_of_themself
+
+    assert not looks_like_a_question("can't put any pressure through my leg")
+    assert speaks_of_themself("will I lose my leg") and speaks_of_themself("I’m worried")
+    assert not speaks_of_themself("is cold water swimming good for you")

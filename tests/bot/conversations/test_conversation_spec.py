@@ -149,3 +149,10 @@ def test_the_shipped_conversations_load():
     conversations = load_files(find_files())
     assert len(conversations) >= 40
     assert all(c.file.startswith("tests/conversations/") for c in conversations)
+
+
+def test_a_file_that_is_not_utf8_is_a_clear_error(tmp_path):
+    path = tmp_path / "latin1.yml"
+    path.write_bytes("- name: café\n  turns:\n    - user: hi\n".encode("latin-1"))
+    with pytest.raises(SpecError, match="UTF-8"):
+        load_file(path)
