@@ -128,6 +128,9 @@ class WidgetInput(SocketIOInput):
         async def session_request(sid: Text, data: Any) -> None:
             requested = data.get("session_id") if isinstance(data, dict) else None
             session_id = requested if is_random_id(requested) else uuid.uuid4().hex
+            previous = (await sio.get_session(sid)).get("session_id")
+            if previous and previous != session_id:
+                sio.leave_room(sid, previous)  # a socket hears one conversation only
             await sio.save_session(sid, {"session_id": session_id})
             sio.enter_room(sid, session_id)
             await sio.emit("session_confirm", session_id, room=sid)

@@ -23,7 +23,10 @@ ORIGINS_VARIABLE = "WIDGET_ALLOWED_ORIGINS"
 
 
 def is_random_id(value: Any) -> bool:
-    return isinstance(value, str) and _RANDOM_ID.fullmatch(value) is not None
+    """32 hex digits that look random: a real one uses nearly all 16 digits
+    (fewer than 8 has a chance below 1e-9), while a chosen one ("000...0",
+    "abab...") uses few; such an id is replaced, not trusted."""
+    return isinstance(value, str) and _RANDOM_ID.fullmatch(value) is not None and len(set(value)) >= 8
 
 
 def parse_origins(value: Optional[str]) -> list[str]:

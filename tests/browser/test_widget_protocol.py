@@ -40,7 +40,8 @@ def test_the_bots_own_origins_follow_its_port():
 
 def test_only_long_random_ids_are_session_and_message_ids():
     assert is_random_id(uuid.uuid4().hex)
-    for guessable in ("me", "1", "0" * 31, SESSION.upper(), None, 123):
+    assert all(is_random_id(uuid.uuid4().hex) for _ in range(1000))
+    for guessable in ("me", "1", "0" * 31, "0" * 32, "ab" * 16, SESSION.upper(), None, 123):
         assert not is_random_id(guessable)
 
 
