@@ -29,6 +29,8 @@ from triage.extract import CORE_FACTS, Extraction, extract
 from triage.phrasing import calls_for_help, looks_like_a_question, opens_like_a_question, speaks_of_themself
 
 # Intents that never carry facts: when facts are found, the message is inform.
+# Whole-message answers ("not sure", "none of these") and their intents.
+WHOLE_ANSWERS = {"unsure": "not_sure", "none": "deny"}
 # Facts that make a question about the runner's own pain a report.
 REPORT_FACTS = (*CORE_FACTS, "duration")
 CHIT_CHAT = {"greet", "goodbye", "thank", "bot_challenge", "out_of_scope", "affirm", "deny", "not_sure"}
@@ -106,12 +108,16 @@ def _answer_entity(found: Extraction) -> List[Dict[str, Any]]:
 
 
 def _certain_intent(found: Extraction, text: str, predicted: Optional[str]) -> Optional[str]:
+    """The intent the facts make certain, or None to keep the classifier's.
+
+    In order: an emergency by rule; a whole-message answer; then question or
+    report, decided by the message's shape and whether it speaks of the
+    runner's own pain; then facts that make a report or an answer certain.
+    """
     if assess(found.facts()).level == "emergency":
-        return "emergency"
-    if found.answer == "unsure":
-        return "not_sure"
-    if found.answer == "none":
-        return "deny"
+        return "emergency"  # a red flag never depends on the classifier
+    if found.answer in WHOLE_ANSWERS:
+        return WHOLE_ANSWERS[found.answer]
     if predicted in ("report_pain", "inform") and _asks_the_article(found, text):
         return "ask_question"
     if (predicted == "emergency" and not found.mentions and opens_like_a_question(text)
