@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Mapping, Optional
 
 import yaml
 
@@ -28,6 +28,7 @@ class ChannelPlan:
 
 
 def plan_channels(env: Mapping[str, str], spec: dict | None = None) -> ChannelPlan:
+    check_values(env)
     spec = spec if spec is not None else load_spec()
     credentials = {connector: dict(values or {}) for connector, values in (spec.get("always") or {}).items()}
     lines = []
@@ -52,6 +53,31 @@ def _platform_credentials(name: str, platform: dict, env: Mapping[str, str]) -> 
         raise ChannelConfigError(f"The {name} channel is half configured: set {', '.join(missing)} too, or unset its other variables.")
     optional = {key: env[var] for key, var in (platform.get("optional") or {}).items() if env.get(var, "").strip()}
     return {**(platform.get("fixed") or {}), **present, **optional}
+
+
+def check_values(env: Mapping[str, str]) -> None:
+    """Values a channel would refuse at start, checked before any server starts,
+    so the reason reaches the terminal and not only the Rasa server's log."""
+    from bot.channels.widget_protocol import parse_origins  # pure: no Rasa
+
+    try:
+        parse_origins(env.get("WIDGET_ALLOWED_ORIGINS"))
+        sms_limit(env.get("TWILIO_SMS_MAX_CHARS"))
+    except ValueError as error:
+        raise ChannelConfigError(str(error)) from None
+
+
+def sms_limit(value: Any) -> Optional[int]:
+    """TWILIO_SMS_MAX_CHARS: a whole number from 70 up (one UCS-2 segment), or unset."""
+    if value in (None, ""):
+        return None
+    try:
+        limit = int(value)
+    except ValueError:
+        limit = 0
+    if limit < 70:
+        raise ValueError(f"TWILIO_SMS_MAX_CHARS must be a whole number of at least 70, not {value!r}")
+    return limit
 
 
 def load_spec(path: Path = CHANNELS_FILE) -> dict:

@@ -21,6 +21,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.config import sms_limit
 from bot.channels.messaging import PlatformOutput, call_api, offered_buttons, refused, run_turn
 from bot.channels.render import Platform, Reply, platform, resolve_choice
 from bot.channels.security import DeliveryLog, twilio_signature_valid
@@ -116,17 +117,6 @@ class TwilioChannel(TwilioInput):
         await run_turn(on_new_message, output, sender, text, self.name())
 
 
-def sms_limit(value: Any) -> Optional[int]:
-    """TWILIO_SMS_MAX_CHARS: a whole number from 70 up (one UCS-2 segment), or unset."""
-    if value in (None, ""):
-        return None
-    try:
-        limit = int(value)
-    except ValueError:
-        limit = 0
-    if limit < 70:
-        raise ValueError(f"TWILIO_SMS_MAX_CHARS must be a whole number of at least 70, not {value!r}")
-    return limit
 
 
 def public_url(request: Request) -> str:

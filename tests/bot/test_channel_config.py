@@ -39,3 +39,12 @@ def test_the_shipped_spec_opens_the_rest_channel_and_writes_yaml(tmp_path):
     path = write_credentials(plan, tmp_path / "var" / "credentials.yml")
     assert "bot.channels.rest.SafeRestInput" in yaml.safe_load(path.read_text())
     assert path.stat().st_mode & 0o077 == 0  # tokens and secrets: the owner's only
+
+
+@pytest.mark.parametrize(
+    "env, named",
+    [({"WIDGET_ALLOWED_ORIGINS": "example.org/path"}, "example.org"), ({"TWILIO_SMS_MAX_CHARS": "ten"}, "TWILIO_SMS_MAX_CHARS")],
+)
+def test_a_value_a_channel_would_refuse_stops_the_start_with_its_reason(env, named):
+    with pytest.raises(ChannelConfigError, match=named):
+        plan_channels(env, SPEC)

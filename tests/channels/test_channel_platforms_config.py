@@ -61,7 +61,7 @@ def test_each_connector_starts_from_the_built_credentials(tmp_path):
 
 
 def test_a_bad_sms_limit_is_a_clear_error():
-    from bot.channels.twilio import sms_limit
+    from bot.channels.config import sms_limit
 
     assert sms_limit(None) is None and sms_limit("320") == 320
     for bad in ("ten", "20"):
