@@ -104,8 +104,10 @@ class MessengerChannel(FacebookInput):
 
 
 def messaging_events(body: dict) -> list[dict]:
-    return [event for entry in body["entry"] if isinstance(entry, dict)
-            for event in entry.get("messaging") or [] if isinstance(event, dict)]
+    """The runner events of a webhook body; anything not shaped as Meta sends it is skipped."""
+    entries = [entry for entry in body["entry"] if isinstance(entry, dict)]
+    return [event for entry in entries if isinstance(entry.get("messaging"), list)
+            for event in entry["messaging"] if isinstance(event, dict)]
 
 
 def delivery_id(event: dict) -> Optional[str]:

@@ -111,6 +111,8 @@ def test_messenger_events_give_sender_text_and_whether_a_button_was_pressed():
     assert [delivery_id(e) for e in (typed, postback)] == ["mid:m1", "mid:m3"]
     body = {"entry": [{"messaging": [typed, quick]}, {"messaging": [postback]}]}
     assert messaging_events(body) == [typed, quick, postback]
+    odd = {"entry": [{"messaging": 5}, {"messaging": {"a": typed}}, "x", {"messaging": ["x", typed]}]}
+    assert messaging_events(odd) == [typed]  # a malformed body is skipped, not a 500
 
 
 def test_whatsapp_and_sms_get_their_own_formatting_and_limits():
