@@ -1,18 +1,22 @@
-"""Whether a runner's message asks something: pure string rules, no Rasa.
+"""The shape of a runner's message: pure string rules, no Rasa.
 
-Used by the NLU component (a question the classifier took for a report is a
-question) and by the assessment's first turn (a report that also asks
-"is that normal?" gets the article's answer before the first question).
+Does it ask something, does it speak of the runner's own pain, does it call
+for help? Used by the NLU component (bot/nlu/fact_extractor.py) to tell a
+question from a report, and by the assessment's first turn (a report that
+also asks "is that normal?" gets the article's answer before the first question).
 """
 from __future__ import annotations
 
 import re
 
-# A message that opens like this asks something ("how do i stop my legs aching
-# after every run", "should i put my legs up"). Answers to the assessment's
-# questions often open with "could", "did", "when" or "can't" ("when i run
-# downhill", "can't put weight on it"), so those words are left out.
-ASKING_START = re.compile(r"(how|what|whats|what's|why|which|should|shall|is|isn't|are|does|can(?!['’]t)|do (i|you|my))\b")
+# A message that opens with one of these asks something ("how do you stop legs
+# aching", "should i put my legs up"). "can't" is no question ("can't put
+# weight on it").
+ASKING_WORDS = r"how|what|whats|what's|why|which|should|shall|is|isn't|are|does|can(?!['’]t)|do (?:i|you|my)"
+# These open questions too, but also answers to the assessment's questions
+# ("when i run downhill", "could be since monday", "did a long run sunday").
+ANSWER_TOO_WORDS = r"when|where|who|could|do|did|will|would|any"
+ASKING_START = re.compile(rf"(?:{ASKING_WORDS})\b")
 # Question phrases a runner tucks into a report, often without punctuation:
 # "IT band really tight after running what do i do".
 ASKING_PHRASE = re.compile(
@@ -21,9 +25,7 @@ ASKING_PHRASE = re.compile(
 )
 # Broader: any message that could be a question, for telling a question from a
 # statement of facts ("quads are insanely sore after a half" is a report).
-QUESTION_START = re.compile(
-    r"(how|what|whats|what's|why|when|where|which|who|should|shall|can(?!['’]t)|could|is|isn't|are|do|does|did|will|would|any)\b"
-)
+QUESTION_START = re.compile(rf"(?:{ASKING_WORDS}|{ANSWER_TOO_WORDS})\b")
 # The runner speaks of themself: "my calf", "I can't", "me".
 FIRST_PERSON = re.compile(r"\b(i|i'm|im|i've|ive|i'd|my|me|mine|myself)\b")
 # Words that ask for emergency help whatever else a message says. A message the
