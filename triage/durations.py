@@ -133,7 +133,8 @@ RUN_AFTER = re.compile(r"(?:'s|s')?(?:\s+[a-z]+){0,2}?\s+(?:run|race|parkrun|ses
 PAIN_SINCE = re.compile(r"\b(?:since|started|start|began|begun|lasted)\b|\b(?:for|been)\s+(?:about\s+|around\s+)?$")
 PAIN_DATED = re.compile(
     r"\b(?:since|started|start|began|begun|noticed|woke up|came on|come on|kicked in|appeared|first felt|"
-    r"been (?:sore|aching|hurting|painful)|sore for|hurt(?:ing)? for|ached for|aching for|for (?:about |around )?(?:a|an|\d+))\b"
+    r"been (?:sore|aching|hurting|painful)|sore for|hurt(?:ing)? for|ached for|aching for|"
+    r"for (?:about |around |over )?(?:a|an|a few|a couple of|\d+|two|three|four|five|six) (?:hours?|days?|nights?|weeks?|months?))\b"
 )
 RUNNING_FOR = re.compile(r"\b(?:run|runs|ran|running|jog\w*|train\w*|rac\w+)\s+(?:for|about|around|over)\s*$")
 CLAUSE_START = re.compile(r"[,.;!?]|\bbut\b")

@@ -313,3 +313,19 @@ def test_run_age_is_the_time_that_dates_the_run_not_the_pain(text, expected):
 )
 def test_pain_age_counts_from_the_onset_when_only_the_run_was_dated(duration, run_age, onset, expected):
     assert pain_age_hours(duration, run_age, onset) == expected
+
+
+@pytest.mark.parametrize(
+    "text, dated",
+    [
+        ("noticed it this morning", True),
+        ("it has hurt for a week", True),
+        ("sore for 3 days", True),
+        ("went for a walk this morning and it hurt", False),  # dates the walk, not the pain
+        ("i tried to jog today and it hurt", False),
+    ],
+)
+def test_a_message_dates_the_pain_only_when_it_says_when_the_pain_began(text, dated):
+    from triage.durations import dates_the_pain
+
+    assert dates_the_pain(text) is dated
