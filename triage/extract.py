@@ -65,6 +65,12 @@ NOW_WORDS = {"today", "now", "this", "yesterday", "then", "last", "tonight", "re
 # "not sure if it's swollen or not", "... at all tbh".
 DOUBT_TAILS = {"not", "at", "all", "really", "tbh", "either", "yet", "though", "tho", "lol", "now", "anymore",
                "today", "honestly", "to", "be", "honest", "or", "any", "a", "bit", "little", "slightly"}
+# "not chest pain exactly, more like pressure", "not quite swollen, more puffy":
+# a hedged denial followed by a re-description names the same thing in other
+# words, so the sign stands (a missed red flag costs more than an extra question).
+# "really" is no hedge: "no swelling really, more of an ache" denies the swelling.
+HEDGES = {"exactly", "quite", "per", "such", "necessarily", "strictly"}
+REDESCRIBED = {"like", "of", "a", "an", "kind", "sort", "something", "what"}
 # After a denial of named signs only an explicit "none of these" is the whole
 # answer: a bare "no" there is just the start of the denial.
 BARE_NO = {"no", "nope", "nah", "n", "negative"}
@@ -240,10 +246,28 @@ class _Reading:
             return Mention(fact, value, first.idx, last.idx + len(last.text), True)
         stated = not (polarity and polarity[0] == "absent")
         present = {"neg": not stated, "yes": True}.get(scope, stated)
+        if fact == "sign" and scope == "neg" and stated and self._hedged_then_redescribed(span):
+            present = True
         if fact != "sign" and not present:
             return None  # "not sharp" says nothing about which pain it is
         first, last = self.doc[span.start], self.doc[span.end - 1]
         return Mention(fact, value, first.idx, last.idx + len(last.text), present)
+
+    def _hedged_then_redescribed(self, span: Span) -> bool:
+        """'not chest pain exactly, more like pressure': a hedge next to the denial
+        ('not exactly', 'not quite', '... as such') and, in the same sentence,
+        'more like', 'more of', 'rather' after the sign."""
+        doc = self.doc
+        near = range(max(0, span.start - 3), min(len(doc), span.end + 2))
+        if not any(doc[i].lower_ in HEDGES for i in near):
+            return False
+        for i in range(span.end, min(len(doc), span.end + SCOPE_TOKENS)):
+            if doc[i].text in CLAUSE_ENDS:
+                return False
+            following = doc[i + 1].lower_ if i + 1 < len(doc) else ""
+            if doc[i].lower_ == "rather" or (doc[i].lower_ == "more" and following in REDESCRIBED):
+                return True
+        return False
 
     def _doubt_is_about_it(self, span: Span) -> bool:
         """'not sure if it's swollen' doubts the swelling; 'not sure if my swollen

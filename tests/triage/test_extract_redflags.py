@@ -104,6 +104,9 @@ BREATHLESSNESS = [
 ]
 
 CHEST_PAIN = [
+    # Once missed: a hedged denial re-described ("not X exactly, more like Y") is the same thing.
+    ("not chest pain exactly, more like pressure", {"chest_pain": True}),
+    ("it's not chest pain as such, more a heavy feeling", {"chest_pain": True}),
     ("is chest pain after a run normal?", {"chest_pain": True}),
     ("chest feels tight since my run", {"chest_pain": True}),
     ("it hurts to breathe in deeply", {"chest_pain": True}),
@@ -358,6 +361,10 @@ def test_see_doctor_sign_is_read(text, signs):
 
 # Signs that fire no rule alone, read right all the same: the next message may add the rest.
 SIGNS_ONLY = [
+    ("not quite swollen, more like puffy", {"swelling": True}),
+    # "really" is no hedge, and a plain denial followed by "more like" stays a denial.
+    ("no swelling really, it's more of an ache", {"swelling": False}),
+    ("no chest pain, more like tired legs", {"chest_pain": False}),
     ("no swelling no redness hot", {"swelling": False, "redness": False, "warmth": True}),
     ("no swelling or redness, calf is hot", {"swelling": False, "redness": False, "warmth": True}),
     ("not swollen but red", {"swelling": False, "redness": True}),
