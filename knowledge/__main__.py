@@ -31,12 +31,20 @@ def _ask(args) -> int:
     from knowledge.search import Searcher
 
     searcher = Searcher.load()
+    settings = searcher.settings
+    scores = searcher.scores(args.question)
     answer = searcher.answer(args.question)
-    threshold = searcher.settings.threshold
-    if answer is None:
-        print(f"no confident answer (best score below threshold {threshold:.3f}); closest passages:")
+    if answer is not None:
+        print(f"answer (confidence {answer.score:.3f} >= threshold {settings.threshold:.3f}):")
+    elif float(scores.lexical.max()) < settings.lexical_floor:
+        print(f"no answer: no telling word of the article (best BM25 under {settings.lexical_floor}); closest passages:")
+    elif searcher.off_topic(scores):
+        print("no answer: closer to a question the article does not answer than to anything it does; closest passages:")
     else:
-        print(f"answer (confidence {answer.score:.3f} >= threshold {threshold:.3f}):")
+        print(f"no answer: best score below threshold {settings.threshold:.3f}; closest passages:")
+    for kind, examples in searcher.index.examples.items():
+        nearest = int(scores.examples[kind].argmax())
+        print(f"   nearest {kind} example [{scores.examples[kind][nearest]:.3f}]: {examples.questions[nearest]}")
     for rank, hit in enumerate(searcher.search(args.question, k=args.k), start=1):
         refs = ", ".join(ref.label for ref in hit.passage.references)
         print(f"\n{rank}. [{hit.score:.3f}] {hit.passage.section}  ({hit.passage.id})")

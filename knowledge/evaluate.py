@@ -179,22 +179,25 @@ class Evaluation:
 
 SWEEP_WEIGHTS = (0.0, 0.02, 0.03, 0.04, 0.05, 0.06, 0.08, 0.1)
 SWEEP_FLOORS = (0.0, 0.5, 1.0, 1.5)
+SWEEP_MARGINS = (None, -0.08, -0.04, 0.0, 0.04)
 
 
 def sweep_weights(searcher, scored: list[ScoredQuestion]) -> list[MethodReport]:
-    """The fused method at other lexical weights and floors: is the chosen
-    setting on a plateau or a spike?"""
+    """The fused method at other lexical weights, floors and off-topic margins:
+    is the chosen setting on a plateau or a spike, and what does the example
+    check add (margin=off)?"""
     from dataclasses import replace
 
     original = searcher.settings
-    variants = [(w, original.lexical_floor) for w in SWEEP_WEIGHTS]
-    variants += [(original.lexical_weight, f) for f in SWEEP_FLOORS if f != original.lexical_floor]
+    variants = [(w, original.lexical_floor, original.off_topic_margin) for w in SWEEP_WEIGHTS]
+    variants += [(original.lexical_weight, f, original.off_topic_margin) for f in SWEEP_FLOORS]
+    variants += [(original.lexical_weight, original.lexical_floor, m) for m in SWEEP_MARGINS]
     reports = []
     try:
-        for weight, floor in variants:
-            searcher.settings = replace(original, lexical_weight=weight, lexical_floor=floor)
+        for weight, floor, margin in dict.fromkeys(variants):  # each variant once, in order
+            searcher.settings = replace(original, lexical_weight=weight, lexical_floor=floor, off_topic_margin=margin)
             report = summarise("fused", *observe(searcher, scored, "fused"))
-            report.method = f"w={weight} floor={floor}"
+            report.method = f"w={weight} floor={floor} margin={'off' if margin is None else margin}"
             reports.append(report)
     finally:
         searcher.settings = original
@@ -238,10 +241,11 @@ def render(evaluation: "Evaluation") -> str:
     lines += _table(reports, rows)
     lines += [
         "",
-        "## Fusion weight and lexical floor sweep",
+        "## Fusion weight, lexical floor and off-topic margin sweep",
         "",
         "fused = cosine + w * BM25 (w = 0: cosine alone, as ranking); floor: the best BM25 score a question "
-        "needs before it can be answered at all. Each column's threshold chosen by the same rule.",
+        "needs before it can be answered at all; margin: the example check (knowledge/data/*_topic_questions.yml), "
+        "off when the column says so. Each column's threshold chosen by the same rule.",
         "",
     ]
     lines += _table(evaluation.weight_sweep, rows)

@@ -31,6 +31,14 @@ if TYPE_CHECKING:
 INDEX_DIR = Path(__file__).parent / "index"
 MANIFEST = "manifest.json"
 VECTORS = "passages.faiss"
+EXAMPLES = "examples.npz"
+# Questions the article answers and questions it does not, in runners' words
+# (knowledge/data/*_topic_questions.yml). A question closer to an off-topic
+# example than to anything the article answers is declined (see Searcher.confidence).
+EXAMPLE_FILES = {
+    "on_topic": Path(__file__).parent / "data" / "on_topic_questions.yml",
+    "off_topic": Path(__file__).parent / "data" / "off_topic_questions.yml",
+}
 
 
 class Encoder(Protocol):
@@ -45,6 +53,8 @@ class DenseIndex:
     faiss_index: Any  # faiss.IndexFlatIP over L2-normalised vectors: inner product = cosine
     owners: "np.ndarray"  # for each vector, the position of its passage in `passages`
     manifest: dict
+    # Example questions and their vectors, by kind (on_topic, off_topic).
+    examples: dict[str, "Examples"]
 
     def scores(self, query_vector: "np.ndarray") -> "np.ndarray":
         """Cosine similarity of the query to every passage (its closest view), in passage order."""
@@ -54,6 +64,25 @@ class DenseIndex:
         scores = np.full(len(self.passages), -1.0, dtype=np.float32)
         np.maximum.at(scores, self.owners[rows[0]], similarities[0])
         return scores
+
+
+@dataclass(frozen=True)
+class Examples:
+    questions: list[str]
+    vectors: "np.ndarray"  # one L2-normalised row per question
+
+    def similarities(self, query_vector: "np.ndarray") -> "np.ndarray":
+        return self.vectors @ query_vector
+
+
+def load_example_questions(files: dict[str, Path] = EXAMPLE_FILES) -> dict[str, list[str]]:
+    import yaml
+
+    questions = {}
+    for kind, path in files.items():
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        questions[kind] = [item["q"] for item in raw.get("questions", [])]
+    return questions
 
 
 # --- the model ---------------------------------------------------------------
@@ -124,6 +153,8 @@ def fingerprint(settings: Settings, meta_path: Path = ARTICLE_META) -> str:
     digest.update(meta_path.read_bytes())  # headings and exclusions change the passages
     digest.update(json.dumps(model_identity(settings), sort_keys=True).encode())
     digest.update(json.dumps(settings.index_identity(), sort_keys=True).encode())
+    for path in EXAMPLE_FILES.values():
+        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
@@ -155,6 +186,8 @@ def build_index(
     vectors = embed(encoder, documents, settings.batch_size, progress=progress)
     faiss_index = faiss.IndexFlatIP(vectors.shape[1])
     faiss_index.add(vectors)
+    examples = {kind: Examples(questions, embed(encoder, questions, settings.batch_size))
+                for kind, questions in load_example_questions().items()}
     manifest = {
         "fingerprint": fingerprint(settings, meta_path),
         "model": model_identity(settings),
@@ -162,20 +195,23 @@ def build_index(
         "dimensions": int(vectors.shape[1]),
         "passage_ids": [passage.id for passage in passages],
         "vector_owners": owners.tolist(),
+        "examples": {kind: len(found.questions) for kind, found in examples.items()},
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
-    _save(index_dir, faiss_index, manifest)
-    return DenseIndex(passages=passages, faiss_index=faiss_index, owners=owners, manifest=manifest)
+    _save(index_dir, faiss_index, examples, manifest)
+    return DenseIndex(passages=passages, faiss_index=faiss_index, owners=owners, manifest=manifest, examples=examples)
 
 
-def _save(index_dir: Path, faiss_index: Any, manifest: dict) -> None:
+def _save(index_dir: Path, faiss_index: Any, examples: dict[str, Examples], manifest: dict) -> None:
     import faiss
+    import numpy as np
 
     index_dir.mkdir(parents=True, exist_ok=True)
     # Write the vectors first and the manifest last: a build cut short leaves no
     # manifest that vouches for half-written vectors.
     (index_dir / MANIFEST).unlink(missing_ok=True)
     faiss.write_index(faiss_index, str(index_dir / VECTORS))
+    np.savez(index_dir / EXAMPLES, **{kind: found.vectors for kind, found in examples.items()})
     (index_dir / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
 
 
@@ -204,7 +240,30 @@ def load_index(article: Article, settings: Settings, index_dir: Path = INDEX_DIR
     owners = np.asarray(manifest.get("vector_owners", []), dtype=np.int64)
     if faiss_index.ntotal != len(owners) or set(owners.tolist()) != set(range(len(passages))):
         return None
-    return DenseIndex(passages=passages, faiss_index=faiss_index, owners=owners, manifest=manifest)
+    examples = _load_examples(index_dir, faiss_index.d)
+    if examples is None:
+        return None
+    return DenseIndex(passages=passages, faiss_index=faiss_index, owners=owners, manifest=manifest, examples=examples)
+
+
+def _load_examples(index_dir: Path, dimensions: int) -> dict[str, Examples] | None:
+    """The saved example vectors, or None when any is missing or does not fit its questions."""
+    import zipfile
+
+    import numpy as np
+
+    try:
+        with np.load(index_dir / EXAMPLES) as saved:
+            vectors = {kind: saved[kind] for kind in saved.files}
+    except (OSError, ValueError, zipfile.BadZipFile):  # missing, truncated or not an npz
+        return None
+    examples = {}
+    for kind, questions in load_example_questions().items():
+        found = vectors.get(kind)
+        if found is None or found.shape != (len(questions), dimensions):
+            return None
+        examples[kind] = Examples(questions, found)
+    return examples
 
 
 def load_or_build(

@@ -77,6 +77,12 @@ class Scores:
 
     dense: "np.ndarray"
     lexical: "np.ndarray | None"
+    # Similarity to each example question, by kind (on_topic, off_topic).
+    examples: dict[str, "np.ndarray"]
+
+    def nearest_example(self, kind: str) -> float:
+        found = self.examples.get(kind)
+        return float(found.max()) if found is not None and len(found) else -1.0
 
 
 class Searcher:
@@ -119,9 +125,11 @@ class Searcher:
         """Every passage's scores for the question; lexical ones unless the method is dense."""
         method = method or self.settings.method
         question = spell_out_acronyms(question)
-        dense = self.index.scores(self.embed(question))
+        vector = self.embed(question)
+        dense = self.index.scores(vector)
         lexical = self.lexical.scores(question) if method != "dense" else None
-        return Scores(dense=dense, lexical=lexical)
+        examples = {kind: found.similarities(vector) for kind, found in self.index.examples.items()}
+        return Scores(dense=dense, lexical=lexical, examples=examples)
 
     def embed(self, question: str) -> "np.ndarray":
         """One question's vector, through the model's own modules (tokenizer,
@@ -163,7 +171,21 @@ class Searcher:
         method = method or self.settings.method
         if method != "dense" and float(scores.lexical.max()) < self.settings.lexical_floor:
             return 0.0
+        if self.off_topic(scores):
+            return 0.0
         return float(self.confidence_scores(scores, method).max())
+
+    def off_topic(self, scores: Scores) -> bool:
+        """Is the question closer to an example the article does not answer than
+        to any passage or any example it does answer? Near-topic questions
+        ("how do i stop chafing", "are carbon plated shoes worth it") sit close
+        to some passage; they sit closer still to their own kind. A margin below
+        zero declines a little sooner (answer.off_topic_margin in settings.yml)."""
+        margin = self.settings.off_topic_margin
+        if margin is None:
+            return False
+        evidence = max(float(scores.dense.max()), scores.nearest_example("on_topic"))
+        return scores.nearest_example("off_topic") > evidence + margin
 
     def rank(self, scores: Scores, method: str | None = None) -> list[Hit]:
         """All passages, best first, by the given method's score."""

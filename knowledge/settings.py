@@ -27,6 +27,7 @@ class Settings:
     rrf_k: int
     threshold: float
     lexical_floor: float
+    off_topic_margin: float | None  # None: no example check
     max_citations: int
     citation_margin: float
 
@@ -57,11 +58,16 @@ def load_settings(path: Path = SETTINGS_FILE) -> Settings:
         rrf_k=int(raw["ranking"]["rrf_k"]),
         threshold=float(raw["answer"]["threshold"]),
         lexical_floor=float(raw["answer"]["lexical_floor"]),
+        off_topic_margin=_optional_float(raw["answer"].get("off_topic_margin")),
         max_citations=int(raw["answer"]["max_citations"]),
         citation_margin=float(raw["answer"]["citation_margin"]),
     )
     _check(settings)
     return settings
+
+
+def _optional_float(value) -> float | None:
+    return None if value is None else float(value)
 
 
 def _check(settings: Settings) -> None:

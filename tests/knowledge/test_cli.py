@@ -30,10 +30,16 @@ def test_ask_prints_ranked_passages_with_scores_and_sections(searcher, monkeypat
     assert "references: American Council on Exercise, n.d." in out
 
 
-def test_ask_says_when_it_has_no_confident_answer(searcher, monkeypatch, capsys):
+@pytest.mark.parametrize("question, reason", [
+    ("recipe for banana bread", "no telling word of the article"),
+    ("are carbon plated racing shoes worth the money", "closer to a question the article does not answer"),
+])
+def test_ask_says_why_it_has_no_answer(searcher, monkeypatch, capsys, question, reason):
     monkeypatch.setattr("knowledge.search.Searcher.load", classmethod(lambda cls, *a, **k: searcher))
-    cli.main(["ask", "recipe for banana bread"])
-    assert capsys.readouterr().out.startswith("no confident answer")
+    cli.main(["ask", question])
+    out = capsys.readouterr().out
+    assert out.startswith("no answer: " + reason)
+    assert "nearest off_topic example [" in out
 
 
 def test_unknown_command_is_refused():

@@ -54,11 +54,22 @@ def test_chosen_method_reaches_the_measured_quality(evaluation):
     assert chosen.recall_at_3 >= 0.96
     assert chosen.mrr >= 0.92
     assert chosen.in_scope_answered >= 0.95
-    assert chosen.out_of_scope_declined >= 0.70
+    assert chosen.out_of_scope_declined >= 0.90
 
 
 def test_fusion_beats_either_ranker_alone(evaluation):
+    """Fusion ranks better. Declining is mostly the example check's work, which
+    every method shares (see the next test), so it is not compared here."""
     by_method = {r.method: r for r in evaluation.reports}
     for alone in ("dense", "lexical"):
         assert by_method["fused"].mrr > by_method[alone].mrr
-        assert by_method["fused"].out_of_scope_declined > by_method[alone].out_of_scope_declined
+        assert by_method["fused"].recall_at_1 > by_method[alone].recall_at_1
+
+
+def test_the_example_check_declines_more_off_topic_questions(evaluation, searcher):
+    settings = searcher.settings
+    prefix = f"w={settings.lexical_weight} floor={settings.lexical_floor} margin="
+    sweep = {r.method.removeprefix(prefix): r for r in evaluation.weight_sweep if r.method.startswith(prefix)}
+    chosen = sweep[str(settings.off_topic_margin)]
+    assert chosen.out_of_scope_declined >= sweep["off"].out_of_scope_declined + 0.15
+    assert chosen.in_scope_answered >= 0.95
