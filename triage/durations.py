@@ -137,6 +137,9 @@ PAIN_DATED = re.compile(
     r"for (?:about |around |over )?(?:a|an|a few|a couple of|\d+|two|three|four|five|six) (?:hours?|days?|nights?|weeks?|months?))\b"
 )
 RUNNING_FOR = re.compile(r"\b(?:run|runs|ran|running|jog\w*|train\w*|rac\w+)\s+(?:for|about|around|over)\s*$")
+# "my first hilly run in ages", "haven't run in forever": how long since the
+# last run, not how long it has hurt.
+FIRST_IN_AGES = re.compile(r"\bin\s+(?:ages|forever)$")
 CLAUSE_START = re.compile(r"[,.;!?]|\bbut\b")
 # How long after the run each onset began, for dating a pain from its run.
 ONSET_DELAY_HOURS = {"during_run": 0, "right_after": 0, "next_day": 24}
@@ -339,6 +342,7 @@ def _from_relative(text: str, now: datetime) -> Found | None:
         match = re.search(rf"\b{re.escape(phrase)}\b", text)
         # "ran yesterday" dates the run (run_age_hours tells it apart; the
         # pain is no older), but "been running for ages" is not about the pain.
-        if match and not RUNNING_FOR.search(_before(text, match.start())):
+        before = _before(text, match.start()) if match else ""
+        if match and not RUNNING_FOR.search(before) and not FIRST_IN_AGES.search(before + phrase):
             return float(hours), match.start(), match.end()
     return None

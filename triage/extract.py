@@ -88,7 +88,10 @@ WHEN_DENIED = "present_when_denied"  # the lexicon key, and the polarity part of
 ABILITY_MODALS = {"can"}
 ABILITY_DENIALS = {"not", "hardly", "barely", "scarcely"}
 ABILITY_REACH = {"i", "you", "seem", "to", "even", "really", "just", "ever", "properly", "quite", "get", "manage",
-                 "be", "still", "actually", "literally", "physically", "able"}
+                 "be", "still", "actually", "literally", "physically", "able", "or"}
+# "can't hop or walk", "can't run or even walk": one denial over a list of
+# abilities. These may stand before the phrase only when an "or" follows them.
+ABILITY_LISTED = {"hop", "run", "jog", "stand", "walk", "move", "bend", "sleep"}
 
 
 @dataclass(frozen=True)
@@ -199,7 +202,8 @@ class _Reading:
         self.doc: list[_Token] = doc.user_data["tokens"]
         spans = _without_ordinary(spans)
         self.clause_ids = self._clause_ids()
-        near = _near_signs(spans, self._clause_ids(commas=False), [t.norm_ in matcher.fillers for t in self.doc])
+        self.sentence_ids = self._clause_ids(commas=False)
+        near = _near_signs(spans, self.sentence_ids, [t.norm_ in matcher.fillers for t in self.doc])
         self.facts = _longest_per_group([s for s in spans if s.kind in FACT_KINDS], loose=list(near))
         self.near_gaps = near  # near sign span -> the tokens between its halves
         self.contexts = [s for s in spans if s.kind == "context"]
@@ -245,6 +249,8 @@ class _Reading:
             first, last = self.doc[span.start], self.doc[span.end - 1]
             return Mention(fact, value, first.idx, last.idx + len(last.text), True)
         stated = not (polarity and polarity[0] == "absent")
+        if not stated and scope == "neg" and self._denial_is_a_list_before(span.start):
+            scope = None  # "no swelling, walking fine": the "no" was for the swelling
         present = {"neg": not stated, "yes": True}.get(scope, stated)
         if fact == "sign" and scope == "neg" and stated and self._hedged_then_redescribed(span):
             present = True
@@ -252,6 +258,17 @@ class _Reading:
             return None  # "not sharp" says nothing about which pain it is
         first, last = self.doc[span.start], self.doc[span.end - 1]
         return Mention(fact, value, first.idx, last.idx + len(last.text), present)
+
+    def _denial_is_a_list_before(self, start: int) -> bool:
+        """Is the nearest denial before `start` behind a comma? A denial that runs
+        down a list denies signs; a phrase that already says a sign is absent
+        ("walking fine", "sleeping ok") keeps its own meaning there."""
+        for i in range(start - 1, max(-1, start - 1 - SCOPE_TOKENS), -1):
+            if self._is_cue(i):
+                return False
+            if self.doc[i].text == ",":
+                return True
+        return False
 
     def _hedged_then_redescribed(self, span: Span) -> bool:
         """'not chest pain exactly, more like pressure': a hedge next to the denial
@@ -315,7 +332,8 @@ class _Reading:
             able = able or norm == "able"
             if norm in ABILITY_DENIALS | {"never"} and (able or self._after_modal(i)):
                 return True
-            if norm not in ABILITY_REACH and norm not in ABILITY_MODALS:
+            listed = norm in ABILITY_LISTED and i + 1 < len(doc) and doc[i + 1].norm_ == "or"
+            if norm not in ABILITY_REACH and norm not in ABILITY_MODALS and not listed:
                 break
         return self._denied_after(start)
 
@@ -504,7 +522,12 @@ class _Reading:
         clause = {ids[i] for i in range(span.start, span.end)}
         said = {c.key.rsplit(":", 1)[1] for c in self.contexts
                 if c.key.split(":")[1] == value and ids[c.start] in clause}
-        return "ordinary" in said and "keep" not in said and not self._taken_back_later(span.end)
+        # A word that keeps the sign counts anywhere in the sentence, commas or
+        # not: "my wee is dark yellow, almost brown" is still the warning sign.
+        sentence = {self.sentence_ids[i] for i in range(span.start, span.end)}
+        kept = any(c.key.split(":")[1] == value and c.key.endswith(":keep") and self.sentence_ids[c.start] in sentence
+                   for c in self.contexts)
+        return "ordinary" in said and not kept and not self._taken_back_later(span.end)
 
     def _taken_back_later(self, end: int) -> bool:
         """'wasn't breathless during the race but now I am': the race was then, the sign is now."""

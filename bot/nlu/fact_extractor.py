@@ -141,7 +141,18 @@ def _certain_intent(found: Extraction, text: str, predicted: Optional[str]) -> O
         return "inform"
     if predicted == "ask_question" and not looks_like_a_question(text):
         return "report_pain"  # "quads are insanely sore after a half" is a report
+    if predicted == "ask_question" and _reports_then_asks(found, text):
+        # "hammy feels sore, should i still run tmrw?": the assessment, with the
+        # article's answer first (ActionStartAssessment).
+        return "report_pain"
     return None
+
+
+def _reports_then_asks(found: Extraction, text: str) -> bool:
+    """A message that opens with a pain of the runner's own (a place and how it
+    feels, no question word first) and then asks something."""
+    facts = {m.fact for m in found.mentions if m.present}
+    return not opens_like_a_question(text) and {"location", "pain_type"} <= facts
 
 
 def _asks_the_article(found: Extraction, text: str) -> bool:

@@ -252,7 +252,7 @@ def test_gold_level_is_most_urgent_level_of_listed_rules(vignettes):
 
 def test_vignette_shape(vignettes):
     for v in vignettes:
-        assert re.fullmatch(r"v\d+", v["id"]), v["id"]
+        assert re.fullmatch(r"[vh]\d+", v["id"]), v["id"]
         assert isinstance(v["opening"], str) and v["opening"].strip(), v["id"]
         assert set(v["answers"]) <= ANSWER_KEYS, v["id"]
         assert all(isinstance(text, str) and text.strip() for text in v["answers"].values()), v["id"]
@@ -276,14 +276,21 @@ def test_gold_durations_are_ranges_or_null(vignettes):
         assert 0 <= low <= high, v["id"]
 
 
+def first_written(vignettes):
+    """The dev set's own vignettes (v01...). The first held-out set, moved into
+    the dev file later (h01...), follows the held-out schema: a fact the runner
+    leaves vague is left out of expect.facts rather than guessed."""
+    return [v for v in vignettes if v["id"].startswith("v")]
+
+
 def test_non_emergency_vignettes_grade_all_core_slots(vignettes):
-    for v in vignettes:
+    for v in first_written(vignettes):
         if v["expect"]["level"] != "emergency":
             assert set(v["expect"]["facts"]) == set(ev.CORE_SLOTS), v["id"]
 
 
 def test_self_care_vignettes_are_under_three_days_and_fully_known(vignettes):
-    for v in vignettes:
+    for v in first_written(vignettes):
         if v["expect"]["level"] != "self_care":
             continue
         facts = v["expect"]["facts"]

@@ -50,6 +50,9 @@ def parse(text: str, predicted: str | None, confidence: float = 0.9) -> Message:
         ("should i call an ambulance?", "emergency", "emergency"),
         ("is this an emergency", "emergency", "emergency"),
         ("why can't i catch my breath?", "emergency", "emergency"),
+        # A pain of one's own, then a question: assessed (the article's answer comes first).
+        ("hammy feels sore, should i still run tmrw?", "ask_question", "report_pain"),
+        ("is a sore hamstring normal after sprints?", "ask_question", "ask_question"),
     ],
 )
 def test_intent_is_overruled_only_where_the_facts_are_plain(text, predicted, expected):

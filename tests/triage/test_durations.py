@@ -202,6 +202,8 @@ NO_DURATION = [
     # the run, the training, a race to come
     "I've been running for 3 years",
     "been running for ages",
+    "calf is rock hard after my first hilly run in ages",  # since the last run, not the pain
+    "haven't run in forever and now my legs hurt",
     "ran for 2 hours",
     "did a 2 hour run",
     "I run 5 days a week",

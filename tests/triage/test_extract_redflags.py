@@ -217,6 +217,7 @@ DARK_URINE = [
     ("i couldn't pee after the race", {"dark_urine": True}),
     ("pee is a bit darker than normal but i think i'm just dehydrated", {"dark_urine": True}),
     ("only peed once since the race", {"dark_urine": True}),
+    ("my wee is dark yellow, almost brown", {"dark_urine": True}),
     # Once missed: a denied ability ("can't seem to", "haven't been able to").
     ("i can't seem to pee", {"dark_urine": True}),
     ("havent had a wee all day since the marathon", {"dark_urine": True}),
@@ -362,6 +363,14 @@ def test_see_doctor_sign_is_read(text, signs):
 # Signs that fire no rule alone, read right all the same: the next message may add the rest.
 SIGNS_ONLY = [
     ("not quite swollen, more like puffy", {"swelling": True}),
+    # Once read wrongly: a denial that runs down a list does not flip a phrase that
+    # already says "absent"; "can't hop or walk" denies both; hopping pain is movement pain.
+    ("no swelling, walking fine, no numbness", {"swelling": False, "cannot_bear_weight": False, "numbness": False}),
+    ("can't hop or walk", {"cannot_bear_weight": True}),
+    ("pinpoint pain on my lower shin, hurts when i hop on it",
+     {"cannot_bear_weight": NOT_PRESENT, "worse_with_movement": True}),
+    ("hopping round the flat, can't put my foot down", {"cannot_bear_weight": True}),
+    ("they ache even when im just sat on the sofa doing nothing", {"pain_at_rest": True}),
     # "really" is no hedge, and a plain denial followed by "more like" stays a denial.
     ("no swelling really, it's more of an ache", {"swelling": False}),
     ("no chest pain, more like tired legs", {"chest_pain": False}),
@@ -453,6 +462,10 @@ NOT_RED_FLAGS = [
     ("had beetroot juice, pee is red lol", {"dark_urine": NOT_PRESENT}, "see_doctor"),
     ("had to stop for a wee", {"dark_urine": NOT_PRESENT, "had_to_stop": NOT_PRESENT}, "see_doctor"),
     ("my pee was clear, i drank loads, legs ache", {"dark_urine": NOT_PRESENT}, "see_doctor"),
+    # Once missed: dark yellow is concentrated urine, not tea or cola; a hot run is the weather.
+    ("legs a bit sore after a long hot run and my wee was dark yellow after",
+     {"dark_urine": NOT_PRESENT, "warmth": NOT_PRESENT}, "see_doctor"),
+    ("ankles bit puffy after a long hot run", {"warmth": NOT_PRESENT}, "see_doctor"),
     # Tight after a hard session is soreness (E3 needs hard, swollen, worsening).
     ("my calves are really tight after the race", {"tight_hard_muscle": NOT_PRESENT}, "see_doctor"),
     ("hard run yesterday, legs are tight", {"tight_hard_muscle": NOT_PRESENT}, "see_doctor"),
