@@ -27,6 +27,7 @@ from actions.tracker_facts import (
 )
 from triage.durations import dates_the_pain
 from triage.engine import assess
+from triage.extract import more_telling
 from triage.facts import UNKNOWN
 
 FORM_SLOTS = (*FACT_SLOTS, "warning_signs")
@@ -46,7 +47,12 @@ class ValidateSlotMappings(ValidationAction):
         return "action_validate_slot_mappings"
 
     async def validate_pain_type(self, value, dispatcher, tracker, domain):
-        return keep_earlier_unless_corrected("pain_type", value, tracker)
+        kept = keep_earlier_unless_corrected("pain_type", value, tracker)
+        if isinstance(value, str) and more_telling("pain_type", value, kept["pain_type"]):
+            # "hammy feels sore", then "felt it go twang": the sharper pain said in
+            # passing counts, or rules U4 and S4 would never see it.
+            return {"pain_type": value}
+        return kept
 
     async def validate_onset(self, value, dispatcher, tracker, domain):
         return keep_earlier_unless_corrected("onset", value, tracker)

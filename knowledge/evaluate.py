@@ -180,24 +180,27 @@ class Evaluation:
 SWEEP_WEIGHTS = (0.0, 0.02, 0.03, 0.04, 0.05, 0.06, 0.08, 0.1)
 SWEEP_FLOORS = (0.0, 0.5, 1.0, 1.5)
 SWEEP_MARGINS = (None, -0.08, -0.04, 0.0, 0.04)
+SWEEP_EXAMPLE_WEIGHTS = (0.0, 0.1, 0.3, 0.5, 1.0)
 
 
 def sweep_weights(searcher, scored: list[ScoredQuestion]) -> list[MethodReport]:
-    """The fused method at other lexical weights, floors and off-topic margins:
-    is the chosen setting on a plateau or a spike, and what does the example
-    check add (margin=off)?"""
+    """The fused method with one setting changed at a time (lexical weight, floor,
+    off-topic margin, example weight): is the chosen setting on a plateau or a
+    spike, and what do the example questions add (margin=off, ex=0.0)?"""
     from dataclasses import replace
 
     original = searcher.settings
-    variants = [(w, original.lexical_floor, original.off_topic_margin) for w in SWEEP_WEIGHTS]
-    variants += [(original.lexical_weight, f, original.off_topic_margin) for f in SWEEP_FLOORS]
-    variants += [(original.lexical_weight, original.lexical_floor, m) for m in SWEEP_MARGINS]
+    sweeps = {"lexical_weight": SWEEP_WEIGHTS, "lexical_floor": SWEEP_FLOORS,
+              "off_topic_margin": SWEEP_MARGINS, "example_weight": SWEEP_EXAMPLE_WEIGHTS}
+    variants = [replace(original, **{name: value}) for name, values in sweeps.items() for value in values]
     reports = []
     try:
-        for weight, floor, margin in dict.fromkeys(variants):  # each variant once, in order
-            searcher.settings = replace(original, lexical_weight=weight, lexical_floor=floor, off_topic_margin=margin)
+        for settings in dict.fromkeys(variants):  # each variant once, in order
+            searcher.settings = settings
             report = summarise("fused", *observe(searcher, scored, "fused"))
-            report.method = f"w={weight} floor={floor} margin={'off' if margin is None else margin}"
+            margin = "off" if settings.off_topic_margin is None else settings.off_topic_margin
+            report.method = (f"w={settings.lexical_weight} floor={settings.lexical_floor} margin={margin} "
+                             f"ex={settings.example_weight}")
             reports.append(report)
     finally:
         searcher.settings = original
@@ -244,8 +247,9 @@ def render(evaluation: "Evaluation") -> str:
         "## Fusion weight, lexical floor and off-topic margin sweep",
         "",
         "fused = cosine + w * BM25 (w = 0: cosine alone, as ranking); floor: the best BM25 score a question "
-        "needs before it can be answered at all; margin: the example check (knowledge/data/*_topic_questions.yml), "
-        "off when the column says so. Each column's threshold chosen by the same rule.",
+        "needs before it can be answered at all; margin: the off-topic example check, off when the column says so; "
+        "ex: the weight of the on-topic example questions in ranking (knowledge/data/*_topic_questions.yml). "
+        "Each column's threshold chosen by the same rule.",
         "",
     ]
     lines += _table(evaluation.weight_sweep, rows)

@@ -85,6 +85,14 @@ def load_example_questions(files: dict[str, Path] = EXAMPLE_FILES) -> dict[str, 
     return questions
 
 
+def load_example_sections(path: Path | None = None) -> list[str]:
+    """The section each on-topic example question is answered by, in file order."""
+    import yaml
+
+    raw = yaml.safe_load((path or EXAMPLE_FILES["on_topic"]).read_text(encoding="utf-8")) or {}
+    return [item["section"] for item in raw.get("questions", [])]
+
+
 # --- the model ---------------------------------------------------------------
 
 

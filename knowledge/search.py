@@ -93,6 +93,7 @@ class Searcher:
         self.encoder = encoder
         self.settings = settings
         self._lexical: LexicalIndex | None = None
+        self._sections_matrix: "np.ndarray | None" = None
 
     @classmethod
     def load(cls, index_dir: Path = INDEX_DIR, encoder: Encoder | None = None, settings: Settings | None = None) -> "Searcher":
@@ -152,16 +153,49 @@ class Searcher:
         if method == "lexical":
             return scores.lexical
         if method == "fused":
-            return scores.dense + self.settings.lexical_weight * scores.lexical
+            return self.fused_scores(scores) + self.settings.example_weight * self.section_evidence(scores)
         if method == "rrf":
             return reciprocal_rank_fusion([scores.dense, scores.lexical], self.settings.rrf_k)
         raise ValueError(f"unknown ranking method {method!r}, expected one of {RANKING_METHODS}")
 
+    def fused_scores(self, scores: Scores) -> "np.ndarray":
+        return scores.dense + self.settings.lexical_weight * scores.lexical
+
+    def section_evidence(self, scores: Scores) -> "np.ndarray":
+        """Per passage, the similarity of the question to the closest on-topic
+        example question answered by the passage's section (0 if none is close).
+        A runner's wording is often nearer another runner's question than the
+        article's prose: "how many miles before i bin my trainers" is near "how
+        long do running shoes last", which names its section."""
+        import numpy as np
+
+        similarities = scores.examples.get("on_topic")
+        if similarities is None or not len(similarities):
+            return np.zeros(len(self.passages), dtype=np.float32)
+        by_section = np.where(self._example_sections, similarities[:, None], 0.0)
+        return np.maximum(by_section.max(axis=0), 0.0).astype(np.float32)
+
+    @property
+    def _example_sections(self) -> "np.ndarray":
+        """examples x passages: True where the example's section is the passage's."""
+        if self._sections_matrix is None:
+            import numpy as np
+
+            from knowledge.index import load_example_sections
+
+            sections = load_example_sections()
+            self._sections_matrix = np.array([[p.section == s for p in self.passages] for s in sections], dtype=bool)
+        return self._sections_matrix
+
     def confidence_scores(self, scores: Scores, method: str | None = None) -> "np.ndarray":
-        """The scores the answer threshold applies to. Reciprocal-rank scores only
-        say which passage is first, not how close it is, so rrf falls back to cosine."""
+        """The scores the answer threshold applies to: the fused score without the
+        example evidence (which ranks sections, not how well a passage answers).
+        Reciprocal-rank scores only say which passage is first, not how close it
+        is, so rrf falls back to cosine."""
         method = method or self.settings.method
-        return scores.dense if method == "rrf" else self.ranking_scores(scores, method)
+        if method == "rrf":
+            return scores.dense
+        return self.fused_scores(scores) if method == "fused" else self.ranking_scores(scores, method)
 
     def confidence(self, scores: Scores, method: str | None = None) -> float:
         """How sure the search is that the article answers: the best passage's

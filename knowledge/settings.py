@@ -24,6 +24,7 @@ class Settings:
     method: str
     lexical_fields: tuple[str, ...]
     lexical_weight: float
+    example_weight: float
     rrf_k: int
     threshold: float
     lexical_floor: float
@@ -55,6 +56,7 @@ def load_settings(path: Path = SETTINGS_FILE) -> Settings:
         method=raw["ranking"]["method"],
         lexical_fields=tuple(raw["ranking"]["lexical_fields"]),
         lexical_weight=float(raw["ranking"]["lexical_weight"]),
+        example_weight=float(raw["ranking"].get("example_weight", 0.0)),
         rrf_k=int(raw["ranking"]["rrf_k"]),
         threshold=float(raw["answer"]["threshold"]),
         lexical_floor=float(raw["answer"]["lexical_floor"]),

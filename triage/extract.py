@@ -669,6 +669,13 @@ def _plain(phrase: str, emoji: dict[str, str] | None = None) -> str:
     return " ".join(re.sub(r"[^\w\s']", " ", phrase.lower()).split())
 
 
+def more_telling(fact: str, new: str, old: str) -> bool:
+    """Is `new` a more telling value of `fact` than `old`, by the lexicon's order
+    (pain types run from stabbing down to a dull ache)?"""
+    order = _priority(fact)
+    return new in order and old in order and order.index(new) < order.index(old)
+
+
 def _priority(fact: str) -> list[str]:
     if fact == "spread":
         return list(SPREAD_PRIORITY)

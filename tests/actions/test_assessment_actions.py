@@ -633,6 +633,18 @@ async def test_a_fact_said_in_passing_does_not_replace_an_earlier_one(dispatcher
     assert SlotSet("pain_type", "sharp") in events
 
 
+async def test_a_sharper_pain_said_in_passing_replaces_a_dull_one(dispatcher, domain):
+    events = [
+        slot_event("pain_type", "dull_ache"),
+        action_event("action_listen"),
+        user_event("inform", [entity("pain_type", "sharp")], "felt it go twang and had to pull up"),
+        slot_event("pain_type", "sharp"),
+    ]
+    tracker = make_tracker(domain, slots={"pain_type": "sharp", "requested_slot": "onset"},
+                           text="felt it go twang and had to pull up", events=events)
+    assert SlotSet("pain_type", "sharp") in await ValidateSlotMappings().run(dispatcher, tracker, domain)
+
+
 async def test_a_correction_replaces_an_earlier_fact(dispatcher, domain):
     tracker = _tracker_with_earlier(domain, "pain_type", "sharp", "actually it's more of a dull ache")
     events = await ValidateSlotMappings().run(dispatcher, tracker, domain)

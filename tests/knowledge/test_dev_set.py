@@ -68,8 +68,15 @@ def test_fusion_beats_either_ranker_alone(evaluation):
 
 def test_the_example_check_declines_more_off_topic_questions(evaluation, searcher):
     settings = searcher.settings
-    prefix = f"w={settings.lexical_weight} floor={settings.lexical_floor} margin="
-    sweep = {r.method.removeprefix(prefix): r for r in evaluation.weight_sweep if r.method.startswith(prefix)}
-    chosen = sweep[str(settings.off_topic_margin)]
-    assert chosen.out_of_scope_declined >= sweep["off"].out_of_scope_declined + 0.15
+    sweep = {r.method: r for r in evaluation.weight_sweep}
+    base = f"w={settings.lexical_weight} floor={settings.lexical_floor} margin="
+    chosen = sweep[f"{base}{settings.off_topic_margin} ex={settings.example_weight}"]
+    assert chosen.out_of_scope_declined >= sweep[f"{base}off ex={settings.example_weight}"].out_of_scope_declined + 0.15
     assert chosen.in_scope_answered >= 0.95
+
+
+def test_the_example_questions_improve_ranking(evaluation, searcher):
+    settings = searcher.settings
+    sweep = {r.method: r for r in evaluation.weight_sweep}
+    base = f"w={settings.lexical_weight} floor={settings.lexical_floor} margin={settings.off_topic_margin} ex="
+    assert sweep[f"{base}{settings.example_weight}"].recall_at_1 > sweep[f"{base}0.0"].recall_at_1
