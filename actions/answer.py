@@ -1,6 +1,7 @@
 """Answers from the article, quoted with their section and references."""
 from __future__ import annotations
 
+import gc
 import logging
 import os
 from functools import lru_cache
@@ -94,3 +95,6 @@ def warm_up() -> Optional[str]:
 # and tools that merely import this module load nothing.
 if os.environ.get("ACTIONS_WARM_UP") == "1":
     warm_up()
+    # Start-up objects (torch, the model, the index) to the collector's permanent
+    # generation, so that full collections stay short (see bot/channels/rest.py).
+    gc.freeze()

@@ -7,6 +7,8 @@ produced nothing gets a plain apology that still carries the emergency advice.
 """
 from __future__ import annotations
 
+import gc
+
 import json
 import logging
 from typing import Any, Awaitable, Callable, Dict, List, NamedTuple, Optional
@@ -33,6 +35,7 @@ class SafeRestInput(RestInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("safe_rest_webhook", __name__)
+        webhook.listener("after_server_start")(freeze_start_up_objects)
 
         @webhook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
@@ -86,3 +89,11 @@ def parse_turn(raw: bytes) -> tuple[Optional[dict], Optional[RequestProblem]]:
     if len(message) > MAX_MESSAGE_CHARS:
         return None, RequestProblem(413, f'"message" is too long: at most {MAX_MESSAGE_CHARS} characters.')
     return body, None
+
+
+async def freeze_start_up_objects(app, loop) -> None:
+    """Once the model is loaded, move everything alive to the collector's
+    permanent generation. A full collection otherwise walks TensorFlow's and
+    Rasa's millions of start-up objects: about 400 ms, once every few dozen
+    turns, measured here as the slowest turn (the p99)."""
+    gc.freeze()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 
 import pytest
 from jsonschema import ValidationError, validate
@@ -52,3 +53,15 @@ def test_sqlite_tracker_stores_use_the_write_ahead_log(tmp_path):
     asyncio.run(store.save(tracker))
     reopened = SQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(tmp_path / "trackers.db"))
     assert asyncio.run(reopened.retrieve("runner")).latest_message.text == "hello"
+
+
+def test_start_up_objects_are_frozen_once_the_rest_channel_starts():
+    from bot.channels.rest import SafeRestInput, freeze_start_up_objects
+
+    blueprint = SafeRestInput().blueprint(lambda message: None)
+    assert freeze_start_up_objects in [listener.listener for listener in blueprint._future_listeners]
+    try:
+        asyncio.run(freeze_start_up_objects(None, None))
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
