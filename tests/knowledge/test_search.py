@@ -141,6 +141,13 @@ def test_the_fast_question_embedding_equals_the_models_encode(searcher, question
     assert np.allclose(searcher.embed(question), expected, atol=1e-5)
 
 
+def test_the_question_embedding_runs_the_compiled_transformer(searcher):
+    """MiniLM is a plain transformer + mean pooling + normalise model, so the
+    TorchScript path is taken (the test above holds it to the same vectors)."""
+    searcher.embed("warm up")
+    assert searcher._compiled_transformer() is not None
+
+
 @pytest.mark.parametrize(
     "question, spelled",
     [
