@@ -316,7 +316,12 @@ def _compile_transformer(encoder):
             traced = torch.jit.trace(TokenEmbeddings(modules[0].auto_model.eval()),
                                      (example["input_ids"], example["attention_mask"], example["token_type_ids"]),
                                      check_trace=False)
-            return torch.jit.optimize_for_inference(torch.jit.freeze(traced.eval()))
+            compiled = torch.jit.optimize_for_inference(torch.jit.freeze(traced.eval()))
+            # TorchScript profiles the first runs before it optimises: do them now,
+            # not on a runner's first questions.
+            for _ in range(3):
+                compiled(example["input_ids"], example["attention_mask"], example["token_type_ids"])
+            return compiled
     except Exception as error:  # noqa: BLE001 - any failure: the plain path still works
         logging.getLogger(__name__).warning("TorchScript not used for question embeddings: %s", error)
         return None
