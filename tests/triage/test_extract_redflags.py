@@ -466,6 +466,8 @@ NOT_RED_FLAGS = [
     ("legs a bit sore after a long hot run and my wee was dark yellow after",
      {"dark_urine": NOT_PRESENT, "warmth": NOT_PRESENT}, "see_doctor"),
     ("ankles bit puffy after a long hot run", {"warmth": NOT_PRESENT}, "see_doctor"),
+    ("pee's back to pale now ive drunk loads, not brown or anything. legs not weak",
+     {"cold_pale_leg": NOT_PRESENT, "dark_urine": NOT_PRESENT, "weakness": False}, "see_doctor"),
     # Tight after a hard session is soreness (E3 needs hard, swollen, worsening).
     ("my calves are really tight after the race", {"tight_hard_muscle": NOT_PRESENT}, "see_doctor"),
     ("hard run yesterday, legs are tight", {"tight_hard_muscle": NOT_PRESENT}, "see_doctor"),
