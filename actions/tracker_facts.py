@@ -137,10 +137,22 @@ def already_handled(tracker: Tracker) -> bool:
     return False
 
 
+# Replies that are not an attempt at the pending question: the bot answered
+# or declined them and asked the question again.
+ASIDES = {"ask_question", "out_of_scope", "bot_challenge", "greet", "thank"}
+
+
 def times_asked_in_a_row(tracker: Tracker, slot: str) -> int:
-    """How many of the bot's latest questions in a row asked for `slot`."""
+    """How many of the bot's latest questions in a row asked for `slot` and got
+    a reply that tried to answer it. A question the runner asked in between
+    ("what's the best way to foam roll?") is no failed answer: without this, a
+    fact was left unknown after one question and one aside, never answered."""
     count = 0
+    aside = False  # the reply to the question being counted was an aside
     for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            aside = ((event.get("parse_data") or {}).get("intent") or {}).get("name") in ASIDES
+            continue
         if event.get("event") != "bot":
             continue
         asked = asked_slot(event)
@@ -148,7 +160,8 @@ def times_asked_in_a_row(tracker: Tracker, slot: str) -> int:
             continue  # an answer to a question in between does not break the run
         if asked != slot:
             break
-        count += 1
+        count += 0 if aside else 1
+        aside = False
     return count
 
 

@@ -611,6 +611,14 @@ async def test_an_answer_not_understood_twice_leaves_the_fact_unknown(slot, disp
     assert SlotSet(slot, "unknown") in events
 
 
+async def test_a_question_asked_in_between_is_not_a_failed_answer(dispatcher, domain):
+    tracker = form_tracker(domain, "onset", text="hmm well you know")
+    # asked, the runner asked about the article instead, asked again, not understood
+    tracker.events[0:0] = [bot_ask_event("onset"), user_event("ask_question", text="how do i foam roll")]
+    events = await ValidateAssessmentForm().run(dispatcher, tracker, domain)
+    assert SlotSet("onset", None) in events  # asked once more, not left unknown
+
+
 async def test_an_answer_not_understood_once_is_asked_again(dispatcher, domain):
     tracker = form_tracker(domain, "onset", text="hmm well you know")
     events = await ValidateAssessmentForm().run(dispatcher, tracker, domain)
