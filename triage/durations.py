@@ -342,7 +342,9 @@ def _from_relative(text: str, now: datetime) -> Found | None:
         match = re.search(rf"\b{re.escape(phrase)}\b", text)
         # "ran yesterday" dates the run (run_age_hours tells it apart; the
         # pain is no older), but "been running for ages" is not about the pain.
-        before = _before(text, match.start()) if match else ""
-        if match and not RUNNING_FOR.search(before) and not FIRST_IN_AGES.search(before + phrase):
+        if not match:
+            continue
+        before = _before(text, match.start())
+        if not RUNNING_FOR.search(before) and not FIRST_IN_AGES.search(before + phrase):
             return float(hours), match.start(), match.end()
     return None

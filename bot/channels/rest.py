@@ -8,7 +8,6 @@ produced nothing gets a plain apology that still carries the emergency advice.
 from __future__ import annotations
 
 import gc
-
 import json
 import logging
 from typing import Any, Awaitable, Callable, Dict, List, NamedTuple, Optional
