@@ -70,27 +70,29 @@ class DenseIndex:
 class Examples:
     questions: list[str]
     vectors: "np.ndarray"  # one L2-normalised row per question
+    sections: list[str | None]  # the section answering each question (on-topic examples only)
 
     def similarities(self, query_vector: "np.ndarray") -> "np.ndarray":
         return self.vectors @ query_vector
 
 
-def load_example_questions(files: dict[str, Path] = EXAMPLE_FILES) -> dict[str, list[str]]:
+def load_example_items(files: dict[str, Path] = EXAMPLE_FILES) -> dict[str, list[dict]]:
+    """Each example file's questions as written: `q`, and `section` or `topic`."""
     import yaml
 
-    questions = {}
+    items = {}
     for kind, path in files.items():
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        questions[kind] = [item["q"] for item in raw.get("questions", [])]
-    return questions
+        items[kind] = raw.get("questions", [])
+    return items
 
 
-def load_example_sections(path: Path | None = None) -> list[str]:
-    """The section each on-topic example question is answered by, in file order."""
-    import yaml
+def load_example_questions(files: dict[str, Path] = EXAMPLE_FILES) -> dict[str, list[str]]:
+    return {kind: [item["q"] for item in found] for kind, found in load_example_items(files).items()}
 
-    raw = yaml.safe_load((path or EXAMPLE_FILES["on_topic"]).read_text(encoding="utf-8")) or {}
-    return [item["section"] for item in raw.get("questions", [])]
+
+def _examples(items: list[dict], vectors: "np.ndarray") -> Examples:
+    return Examples([item["q"] for item in items], vectors, [item.get("section") for item in items])
 
 
 # --- the model ---------------------------------------------------------------
@@ -194,8 +196,8 @@ def build_index(
     vectors = embed(encoder, documents, settings.batch_size, progress=progress)
     faiss_index = faiss.IndexFlatIP(vectors.shape[1])
     faiss_index.add(vectors)
-    examples = {kind: Examples(questions, embed(encoder, questions, settings.batch_size))
-                for kind, questions in load_example_questions().items()}
+    examples = {kind: _examples(items, embed(encoder, [item["q"] for item in items], settings.batch_size))
+                for kind, items in load_example_items().items()}
     manifest = {
         "fingerprint": fingerprint(settings, meta_path),
         "model": model_identity(settings),
@@ -266,11 +268,11 @@ def _load_examples(index_dir: Path, dimensions: int) -> dict[str, Examples] | No
     except (OSError, ValueError, zipfile.BadZipFile):  # missing, truncated or not an npz
         return None
     examples = {}
-    for kind, questions in load_example_questions().items():
+    for kind, items in load_example_items().items():
         found = vectors.get(kind)
-        if found is None or found.shape != (len(questions), dimensions):
+        if found is None or found.shape != (len(items), dimensions):
             return None
-        examples[kind] = Examples(questions, found)
+        examples[kind] = _examples(items, found)
     return examples
 
 

@@ -196,9 +196,7 @@ class Searcher:
         if self._sections_matrix is None:
             import numpy as np
 
-            from knowledge.index import load_example_sections
-
-            sections = load_example_sections()
+            sections = self.index.examples["on_topic"].sections
             self._sections_matrix = np.array([[p.section == s for p in self.passages] for s in sections], dtype=bool)
         return self._sections_matrix
 
