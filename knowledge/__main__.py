@@ -32,11 +32,11 @@ def _ask(args) -> int:
 
     searcher = Searcher.load()
     settings = searcher.settings
-    scores = searcher.scores(args.question)
-    answer = searcher.answer(args.question)
+    scores = searcher.scores(args.question)  # scored once: the answer and the ranking below both use it
+    answer = searcher.answer_from(scores)
     if answer is not None:
         print(f"answer (confidence {answer.score:.3f} >= threshold {settings.threshold:.3f}):")
-    elif float(scores.lexical.max()) < settings.lexical_floor:
+    elif searcher.below_lexical_floor(scores):
         print(f"no answer: no telling word of the article (best BM25 under {settings.lexical_floor}); closest passages:")
     elif searcher.off_topic(scores):
         print("no answer: closer to a question the article does not answer than to anything it does; closest passages:")
@@ -45,7 +45,8 @@ def _ask(args) -> int:
     for kind, examples in searcher.index.examples.items():
         nearest = int(scores.examples[kind].argmax())
         print(f"   nearest {kind} example [{scores.examples[kind][nearest]:.3f}]: {examples.questions[nearest]}")
-    for rank, hit in enumerate(searcher.search(args.question, k=args.k), start=1):
+    hits = searcher.top(scores if args.question.strip() else None, args.k)
+    for rank, hit in enumerate(hits, start=1):
         refs = ", ".join(ref.label for ref in hit.passage.references)
         print(f"\n{rank}. [{hit.score:.3f}] {hit.passage.section}  ({hit.passage.id})")
         print(f"   {hit.passage.text}")

@@ -216,11 +216,15 @@ class Searcher:
         article (its best BM25 score is under lexical_floor). The dense model
         alone finds "should i run with a cold" close to the warm-up passages."""
         method = method or self.settings.method
-        if method != "dense" and float(scores.lexical.max()) < self.settings.lexical_floor:
+        if method != "dense" and self.below_lexical_floor(scores):
             return 0.0
         if self.off_topic(scores):
             return 0.0
         return float(self.confidence_scores(scores, method).max())
+
+    def below_lexical_floor(self, scores: Scores) -> bool:
+        """Does the question share no telling word with the article?"""
+        return float(scores.lexical.max()) < self.settings.lexical_floor
 
     def off_topic(self, scores: Scores) -> bool:
         """Is the question closer to an example the article does not answer than
@@ -244,11 +248,15 @@ class Searcher:
         return [Hit(self.passages[i], float(ranking[i])) for i in order]
 
     def search(self, question: str, k: int = 3, method: str | None = None) -> list[Hit]:
+        if not question.strip():
+            return self.top(None, k)
+        return self.top(self.scores(question, method), k, method)
+
+    def top(self, scores: Scores | None, k: int, method: str | None = None) -> list[Hit]:
+        """The k best passages for a question already scored (None: a blank question, no passages)."""
         if k < 1:
             raise ValueError("k must be at least 1")
-        if not question.strip():
-            return []
-        return self.rank(self.scores(question, method), method)[:k]
+        return [] if scores is None else self.rank(scores, method)[:k]
 
     # --- answering ------------------------------------------------------------
 
@@ -256,7 +264,10 @@ class Searcher:
         """The best passages if the article answers the question confidently, else None."""
         if not question.strip():
             return None
-        scores = self.scores(question)
+        return self.answer_from(self.scores(question))
+
+    def answer_from(self, scores: Scores) -> Answer | None:
+        """`answer` for a question already scored."""
         confidence = self.confidence(scores)
         if confidence < self.settings.threshold:
             return None
