@@ -518,16 +518,14 @@ class _Reading:
         fact, value, *_ = span.key.split(":")
         if fact != "sign" or not self.contexts:
             return False
-        ids = self.clause_ids
-        clause = {ids[i] for i in range(span.start, span.end)}
-        said = {c.key.rsplit(":", 1)[1] for c in self.contexts
-                if c.key.split(":")[1] == value and ids[c.start] in clause}
+        ours = [c for c in self.contexts if c.key.split(":")[1] == value]
+        clause = {self.clause_ids[i] for i in range(span.start, span.end)}
+        ordinary = any(c.key.endswith(":ordinary") and self.clause_ids[c.start] in clause for c in ours)
         # A word that keeps the sign counts anywhere in the sentence, commas or
         # not: "my wee is dark yellow, almost brown" is still the warning sign.
         sentence = {self.sentence_ids[i] for i in range(span.start, span.end)}
-        kept = any(c.key.split(":")[1] == value and c.key.endswith(":keep") and self.sentence_ids[c.start] in sentence
-                   for c in self.contexts)
-        return "ordinary" in said and not kept and not self._taken_back_later(span.end)
+        kept = any(c.key.endswith(":keep") and self.sentence_ids[c.start] in sentence for c in ours)
+        return ordinary and not kept and not self._taken_back_later(span.end)
 
     def _taken_back_later(self, end: int) -> bool:
         """'wasn't breathless during the race but now I am': the race was then, the sign is now."""
