@@ -29,16 +29,12 @@ import yaml
 LEVELS = ("self_care", "see_doctor", "urgent", "emergency")  # least -> most urgent
 NO_TRIAGE = "none"
 CORE_SLOTS = ("pain_type", "onset", "location", "duration_hours")
-MAX_TURNS = 12
-REPEAT_ANSWER = "no, that's all"
+# Past this many turns a conversation counts as stuck: six questions asked at
+# most three times each, plus two "anything else?" prompts, fit well inside.
+MAX_TURNS = 30
 UNKNOWN_ANSWER = "not sure"
-# Slot names the bot might use for a question the vignette answers under another key.
-SLOT_ALIASES = {
-    "signs": "warning_signs",
-    "red_flags": "warning_signs",
-    "warning_sign": "warning_signs",
-    "spread": "location",
-}
+# Older vignettes have no `spread` answer; their location answer says it best.
+SLOT_ALIASES = {"spread": "location"}
 MIN_EXACT_RATE = 0.95
 MIN_SLOT_ACCURACY = 0.95
 
@@ -67,10 +63,9 @@ def answer_key_for(slot: str, answers: dict) -> Optional[str]:
     return alias if alias in answers else None
 
 
-def choose_answer(slot: str, answers: dict, times_asked_before: int) -> str:
-    """What the runner says when asked for `slot`."""
-    if times_asked_before > 0:
-        return REPEAT_ANSWER
+def choose_answer(slot: str, answers: dict) -> str:
+    """What the runner says when asked for `slot`: the same words every time
+    it is asked, as the contract's testers do (docs/CONTRACT.md)."""
     key = answer_key_for(slot, answers)
     return answers[key] if key else UNKNOWN_ANSWER
 
@@ -119,7 +114,7 @@ def run_vignette(vignette: dict, send: SendFn, max_turns: int = MAX_TURNS) -> di
         if not slot:
             result["error"] = "bot neither asked a slot nor gave a triage"
             return result
-        text = choose_answer(slot, answers, result["asked"].count(slot))
+        text = choose_answer(slot, answers)
         result["asked"].append(slot)
     result["error"] = f"no triage after {max_turns} turns"
     return result

@@ -47,13 +47,12 @@ def test_merge_custom_handles_empty_and_malformed():
     assert ev.merge_custom([{"custom": "not a dict"}, "junk"]) == {}
 
 
-def test_choose_answer_first_repeat_unknown_and_alias():
+def test_choose_answer_same_words_unknown_and_alias():
     answers = {"onset": "next day", "warning_signs": "none", "location": "whole thigh"}
-    assert ev.choose_answer("onset", answers, 0) == "next day"
-    assert ev.choose_answer("warning_signs", answers, 1) == ev.REPEAT_ANSWER
-    assert ev.choose_answer("duration", answers, 0) == ev.UNKNOWN_ANSWER
-    assert ev.choose_answer("signs", answers, 0) == "none"
-    assert ev.choose_answer("spread", answers, 0) == "whole thigh"
+    assert ev.choose_answer("onset", answers) == "next day"
+    assert ev.choose_answer("duration", answers) == ev.UNKNOWN_ANSWER
+    assert ev.choose_answer("spread", answers) == "whole thigh"
+    assert ev.choose_answer("spread", {**answers, "spread": "one spot"}) == "one spot"
 
 
 # ---------------------------------------------------------------- conversation loop
@@ -83,7 +82,7 @@ def test_run_vignette_answers_asks_and_records_triage():
         [{"text": "Rest up."}, {"custom": {"triage": triage}}],
     ])
     out = ev.run_vignette(vignette, send)
-    assert sent == ["legs sore", "next day", ev.UNKNOWN_ANSWER, "none", ev.REPEAT_ANSWER]
+    assert sent == ["legs sore", "next day", ev.UNKNOWN_ANSWER, "none", "none"]  # asked again: the same words
     assert out["predicted_level"] == "self_care"
     assert out["facts"]["onset"] == "next_day"
     assert out["unknown"] == ["duration"]
