@@ -84,6 +84,9 @@ def warm_up() -> Optional[str]:
     """Load the index and model when the action server starts, not on the first question."""
     try:
         searcher().answer("warm up")
+        from actions.readers import answer_reader
+
+        answer_reader()
     except Exception as error:  # reported, and retried on the first question
         logger.warning("Article search not ready: %s", error)
         searcher.cache_clear()

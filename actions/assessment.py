@@ -5,16 +5,20 @@ from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker, ValidationAction
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.interfaces import ActionExecutionRejection
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.answer import answer_what_the_report_asks
-from actions.messages import checklist_buttons, checklist_signs, questions, triage_text
+from actions.messages import checklist_buttons, checklist_signs, questions, sign_check_question, triage_text
+from actions.readers import reply_as_answer
 from actions.tracker_facts import (
     FACT_SLOTS,
     already_handled,
+    answered,
+    latest_intent,
+    times_asked,
     is_correction,
     only_the_run_was_dated,
     slot_value_before_latest_message,
@@ -23,10 +27,12 @@ from actions.tracker_facts import (
     last_question_asked,
     latest_entities,
     signs_in_latest_message,
+    signs_to_check_in_latest_message,
     times_asked_in_a_row,
 )
 from triage.durations import dates_the_pain
 from triage.engine import assess
+from triage.rules import urgency
 from triage.extract import more_telling
 from triage.facts import UNKNOWN
 
@@ -36,7 +42,16 @@ FORM_SLOTS = (*FACT_SLOTS, "warning_signs")
 LEVELS_THAT_END_CHECKLIST = ("emergency", "urgent")
 # Intents that leave the form's questions to a rule of their own.
 INTERRUPTIONS = {"stop", "ask_question", "out_of_scope", "emergency"}
-MAX_ASKS = 2  # a question and one re-ask; then the fact stays unknown
+# Of those, the ones a reply to a pending question may be misread as: the
+# reply is first read as the question's answer ("at the start of the session").
+MISREADINGS = {"stop", "ask_question", "out_of_scope"}
+# The three-asks rule (docs/CONTRACT.md): a question is asked at most three
+# times, whatever each reply was; then the fact is unknown and the assessment
+# moves on. A reply not understood gets one re-ask: two failed answers are enough.
+MAX_ASKS = 3
+MAX_FAILED_ANSWERS = 2
+# The sign the bot asks back about when its two readers disagree.
+SIGN_CHECK = "sign_check"
 
 
 class ValidateSlotMappings(ValidationAction):
@@ -77,6 +92,28 @@ class ValidateSlotMappings(ValidationAction):
             return {}
         return {"signs": merge_signs(tracker.get_slot("signs") or {}, reported, tracker)}
 
+    async def extract_signs_to_check(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        """Signs to ask back about: new ones join the queue, unless already settled."""
+        settled = tracker.get_slot("signs") or {}
+        queue = list(tracker.get_slot("signs_to_check") or [])
+        new = [s for s in worth_checking(tracker) if s not in settled and s not in queue]
+        return {"signs_to_check": queue + new} if new else {}
+
+
+def worth_checking(tracker: Tracker) -> List[str]:
+    """The signs to check that, if present, would make the result urgent or an
+    emergency given everything said so far: only those are asked back."""
+    facts = facts_from_tracker(tracker)
+    level_now = urgency(assess(facts).level)
+    worth = []
+    for sign in signs_to_check_in_latest_message(tracker):
+        level = assess(facts_from_tracker(tracker, extra_signs={sign: True})).level
+        if level in LEVELS_THAT_END_CHECKLIST and urgency(level) < level_now:
+            worth.append(sign)
+    return worth
+
 
 def merge_signs(earlier: Dict[str, bool], reported: Dict[str, bool], tracker: Tracker) -> Dict[str, bool]:
     """A red flag once reported stays reported unless the runner corrects it:
@@ -108,15 +145,46 @@ class ValidateAssessmentForm(FormValidationAction):
         return "validate_assessment_form"
 
     async def run(self, dispatcher, tracker, domain) -> List[EventType]:
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if intent in INTERRUPTIONS and not already_handled(tracker):
-            # Rejecting hands the turn to the rules for this intent (data/rules.yml);
-            # a form that never rejects would swallow "stop" and questions.
-            raise ActionExecutionRejection(self.name(), f"'{intent}' interrupts the assessment")
+        intent = latest_intent(tracker)
+        pending = tracker.get_slot("requested_slot")
+        if not already_handled(tracker):
+            if _ends_the_assessment(tracker, intent):
+                # Rejecting hands the turn to the rules (data/rules.yml): an
+                # explicit stop, a "yes" to "do you want to stop?", a question
+                # or an emergency. A form that never rejects would swallow them.
+                raise ActionExecutionRejection(self.name(), f"'{intent}' interrupts the assessment")
+            if intent in INTERRUPTIONS and not _read_as_answer(tracker, pending, intent):
+                if intent != "stop":
+                    raise ActionExecutionRejection(self.name(), f"'{intent}' interrupts the assessment")
+                return [SlotSet("confirm_stop", True)]  # the ask action asks "Do you want to stop?"
+            if tracker.get_slot("confirm_stop") and (intent == "deny" or answered(tracker, "carry_on")):
+                return [SlotSet("confirm_stop", False)]  # "No, carry on": the question again
         events = await super().run(dispatcher, tracker, domain)
+        if tracker.get_slot("confirm_stop"):
+            events.append(SlotSet("confirm_stop", False))  # any other reply carries on
         if _answered_none_of_these(tracker):
             events.append(SlotSet("signs", _with_checklist_denied(tracker.get_slot("signs") or {})))
         return events
+
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> List[Text]:
+        """A sign the two readers disagreed on is asked back first."""
+        if tracker.get_slot("signs_to_check"):
+            return [SIGN_CHECK, *domain_slots]
+        return list(domain_slots)
+
+    async def extract_sign_check(self, dispatcher, tracker, domain):
+        """'Just to check: is your pee like tea or cola?' yes, no or not sure
+        settles that sign; anything else is asked again (three asks at most)."""
+        queue = list(tracker.get_slot("signs_to_check") or [])
+        if tracker.get_slot("requested_slot") != SIGN_CHECK or not queue:
+            return {}
+        sign, answer = queue[0], _yes_no(tracker, queue[0])
+        if answer is None and times_asked(tracker, SIGN_CHECK) < MAX_ASKS:
+            return {SIGN_CHECK: None}
+        signs = dict(tracker.get_slot("signs") or {})
+        if answer is not None:
+            signs[sign] = answer
+        return {"signs": signs, "signs_to_check": queue[1:] or None, SIGN_CHECK: None if queue[1:] else "done"}
 
     async def extract_pain_type(self, dispatcher, tracker, domain):
         return _unsure_or_nothing("pain_type", tracker)
@@ -134,17 +202,23 @@ class ValidateAssessmentForm(FormValidationAction):
         return _unsure_or_nothing("duration", tracker)
 
     async def extract_warning_signs(self, dispatcher, tracker, domain):
+        """The checklist ends on "none of these", on a reply that says nothing
+        else applies ("hurts more on runs, none of the rest"), once the signs
+        point to urgent care or worse, and after three asks in all."""
         if tracker.get_slot("requested_slot") != "warning_signs":
             return {}
         answer = latest_answer(tracker)
-        if answer == "none":
+        if answer == "none" or answered(tracker, "nothing_else"):
             return {"warning_signs": "done"}
         if answer == "unsure":
             return {"warning_signs": UNKNOWN}
         if signs_in_latest_message(tracker):
-            level = assess(facts_from_tracker(tracker)).level
-            return {"warning_signs": "done" if level in LEVELS_THAT_END_CHECKLIST else None}
-        return {"warning_signs": UNKNOWN if times_asked_in_a_row(tracker, "warning_signs") >= MAX_ASKS else None}
+            ends = assess(facts_from_tracker(tracker)).level in LEVELS_THAT_END_CHECKLIST
+            return {"warning_signs": "done" if ends or times_asked(tracker, "warning_signs") >= MAX_ASKS else None}
+        if reply_as_answer("warning_signs", tracker.latest_message.get("text") or "") == "done":
+            return {"warning_signs": "done"}
+        failed = times_asked_in_a_row(tracker, "warning_signs") >= MAX_FAILED_ANSWERS
+        return {"warning_signs": UNKNOWN if failed or times_asked(tracker, "warning_signs") >= MAX_ASKS else None}
 
 
 def _facts_in_latest_message(tracker: Tracker) -> bool:
@@ -161,19 +235,59 @@ def _with_checklist_denied(signs: Dict[str, bool]) -> Dict[str, bool]:
 
 
 def _unsure_or_nothing(slot: str, tracker: Tracker) -> Dict[Text, Any]:
-    """'Not sure' to this slot's question leaves the fact unknown, and moves on.
+    """The reply to this slot's question, read in its context.
 
-    An answer the bot did not understand is returned as an explicit None so
-    that the form asks again instead of being rejected; after one re-ask the
-    fact is left unknown, so a runner is never stuck on a question.
+    The lexicon's facts fill slots through their entities; when it found none
+    for the pending question, the reply is matched to the question's options
+    by the reader that learns from labelled answers (actions/readers.py).
+    'Not sure' leaves the fact unknown. A reply still not understood is
+    returned as an explicit None so that the form asks again; after one re-ask
+    the fact is left unknown, so a runner is never stuck on a question.
     """
     if tracker.get_slot("requested_slot") != slot:
         return {}
     if latest_answer(tracker) == "unsure":
         return {slot: UNKNOWN}
     if tracker.get_slot(slot) is None and not latest_entities(tracker, slot):
-        return {slot: UNKNOWN if times_asked_in_a_row(tracker, slot) >= MAX_ASKS else None}
+        # A reply that states other facts ("my calf, since monday") answered
+        # something else; reading it as this question's answer would guess.
+        value = None if _facts_in_latest_message(tracker) else reply_as_answer(slot, tracker.latest_message.get("text") or "")
+        if value is not None:
+            return {slot: value}
+        return {slot: UNKNOWN if times_asked_in_a_row(tracker, slot) >= MAX_FAILED_ANSWERS else None}
     return {}
+
+
+def _ends_the_assessment(tracker: Tracker, intent: str | None) -> bool:
+    """An explicit stop (a stop phrase, the stop button), a second stop, or a
+    "yes" to "Do you want to stop the questions?"; a question or an emergency."""
+    if intent == "stop":
+        text = tracker.latest_message.get("text") or ""
+        return answered(tracker, "stop") or text.startswith("/") or bool(tracker.get_slot("confirm_stop"))
+    if intent == "affirm":
+        return bool(tracker.get_slot("confirm_stop"))
+    return intent == "emergency"
+
+
+def _read_as_answer(tracker: Tracker, pending: str | None, intent: str | None) -> bool:
+    """A reply the classifier took for a stop, a question or chit-chat that
+    answers the pending question after all ("when i got up", "halfway round")."""
+    if intent not in MISREADINGS or pending not in FORM_SLOTS or pending == "warning_signs":
+        return False
+    return reply_as_answer(pending, tracker.latest_message.get("text") or "") is not None
+
+
+def _yes_no(tracker: Tracker, sign: str) -> bool | None:
+    """True, False or None (not answered) for a sign asked back."""
+    said = signs_in_latest_message(tracker)
+    if sign in said:
+        return said[sign]
+    intent, answer = latest_intent(tracker), latest_answer(tracker)
+    if intent == "affirm":
+        return True
+    if intent == "deny" or answer == "none":
+        return False
+    return None
 
 
 class ActionStartAssessment(Action):
@@ -183,7 +297,9 @@ class ActionStartAssessment(Action):
         return "action_start_assessment"
 
     async def run(self, dispatcher, tracker, domain) -> List[EventType]:
-        events: List[EventType] = [SlotSet("assessment_done", False), SlotSet("warning_signs", None)]
+        events: List[EventType] = [SlotSet("assessment_done", False), SlotSet("warning_signs", None),
+                                   SlotSet("confirm_stop", False), SlotSet(SIGN_CHECK, None),
+                                   SlotSet("signs_to_check", worth_checking(tracker) or None)]
         for slot in (*FACT_SLOTS, "run_age"):
             said_now = latest_entities(tracker, slot)
             events.append(SlotSet(slot, said_now[-1]["value"] if said_now else None))
@@ -191,6 +307,13 @@ class ActionStartAssessment(Action):
         answer_what_the_report_asks(dispatcher, tracker.latest_message.get("text") or "")
         dispatcher.utter_message(text="I'm sorry your legs hurt. I'll ask a few quick questions, then tell you what I think you should do. You can say \"not sure\" to any question, or \"stop\" at any time.")
         return events
+
+
+STOP_QUESTION = "Do you want to stop the questions?"
+STOP_BUTTONS = [
+    {"title": "Yes, stop", "payload": "/stop"},
+    {"title": "No, carry on", "payload": '/inform{"answer": "carry_on"}'},
+]
 
 
 class AskQuestion(Action, ABC):
@@ -209,7 +332,15 @@ class AskQuestion(Action, ABC):
             # End the form; the "assessment is complete" rule then runs
             # action_triage, which sends the emergency result once.
             return [ActiveLoop(None), SlotSet("requested_slot", None)]
-        spec = questions()[self.slot]
+        if times_asked(tracker, self.slot) >= MAX_ASKS:
+            # Asked three times: the fact is unknown, and the form moves on.
+            return [SlotSet(self.slot, UNKNOWN if self.slot != SIGN_CHECK else "done"),
+                    *([SlotSet("signs_to_check", None)] if self.slot == SIGN_CHECK else []),
+                    FollowupAction("assessment_form")]
+        if tracker.get_slot("confirm_stop"):
+            dispatcher.utter_message(text=STOP_QUESTION, buttons=STOP_BUTTONS, json_message={"ask": self.slot})
+            return []
+        spec = self._spec(tracker)
         asked_again = last_question_asked(tracker) == self.slot
         dispatcher.utter_message(
             text=self._text(spec, asked_again, tracker),
@@ -217,6 +348,11 @@ class AskQuestion(Action, ABC):
             json_message={"ask": self.slot},
         )
         return []
+
+    def _spec(self, tracker: Tracker) -> dict:
+        if self.slot == SIGN_CHECK:
+            return sign_check_question((tracker.get_slot("signs_to_check") or ["swelling"])[0])
+        return questions()[self.slot]
 
     def _text(self, spec: dict, asked_again: bool, tracker: Tracker) -> str:
         if self.slot == "warning_signs" and asked_again and signs_in_latest_message(tracker):
@@ -236,4 +372,16 @@ class AskQuestion(Action, ABC):
 # One ask action per form slot, named action_ask_<slot> as Rasa expects. Bound to a
 # module name: a class only Action.__subclasses__() knows (a weak reference) is
 # garbage-collected, and rasa_sdk would then not register it.
-ASK_ACTIONS = tuple(type(f"Ask_{_slot}", (AskQuestion,), {"slot": _slot, "__module__": __name__}) for _slot in FORM_SLOTS)
+ASK_ACTIONS = tuple(type(f"Ask_{_slot}", (AskQuestion,), {"slot": _slot, "__module__": __name__})
+                    for _slot in (*FORM_SLOTS, SIGN_CHECK))
+
+
+class ActionStopAssessment(Action):
+    """Leaves the questions: an explicit stop, or a yes to "Do you want to stop?"."""
+
+    def name(self) -> Text:
+        return "action_stop_assessment"
+
+    async def run(self, dispatcher, tracker, domain) -> List[EventType]:
+        dispatcher.utter_message(response="utter_assessment_stopped")
+        return [SlotSet("confirm_stop", False), ActiveLoop(None), SlotSet("requested_slot", None)]

@@ -28,9 +28,24 @@ FACT_NAMES = {
 }
 
 
-@lru_cache(maxsize=1)
 def questions() -> dict:
-    return yaml.safe_load(QUESTIONS_PATH.read_text(encoding="utf-8"))["questions"]
+    return _question_file()["questions"]
+
+
+@lru_cache(maxsize=1)
+def _question_file() -> dict:
+    return yaml.safe_load(QUESTIONS_PATH.read_text(encoding="utf-8"))
+
+
+def sign_check_question(sign: str) -> dict:
+    """The plain yes/no question that asks back about one sign."""
+    data = _question_file()
+    return {"text": data["sign_checks"][sign], "buttons": data["sign_check_buttons"]}
+
+
+def checkable_signs() -> frozenset[str]:
+    """Signs that have a question to ask back with."""
+    return frozenset(_question_file()["sign_checks"])
 
 
 def triage_text(result: TriageResult) -> str:

@@ -86,12 +86,23 @@ def latest_answer(tracker: Tracker) -> str | None:
 
 
 def signs_in_latest_message(tracker: Tracker) -> dict[str, bool]:
-    """Signs the latest message reports; a button's sign has no role and is present."""
+    """Signs the latest message reports; a button's sign has no role and is present.
+    A sign to check (the readers disagreed) is neither, until the runner answers."""
     signs: dict[str, bool] = {}
     for entity in latest_entities(tracker, "sign"):
+        if entity.get("role") == CHECK:
+            continue
         present = entity.get("role", "present") != "absent"
         signs[entity["value"]] = signs.get(entity["value"], False) or present
     return signs
+
+
+CHECK = "check"  # the role of a sign entity the two readers disagreed on
+
+
+def signs_to_check_in_latest_message(tracker: Tracker) -> list[str]:
+    """Signs to ask back about, in the order the runner mentioned them."""
+    return [e["value"] for e in latest_entities(tracker, "sign") if e.get("role") == CHECK]
 
 
 def asked_slot(bot_event: dict) -> str | None:
@@ -135,6 +146,27 @@ def already_handled(tracker: Tracker) -> bool:
         if event.get("event") == "action" and event.get("name") not in BOOKKEEPING_ACTIONS:
             return True
     return False
+
+
+def times_asked(tracker: Tracker, slot: str) -> int:
+    """How often the bot has asked for `slot` in this assessment, whatever the
+    runner replied each time: the count behind the three-asks rule."""
+    count = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "action" and event.get("name") == "action_start_assessment":
+            break
+        if event.get("event") == "bot" and asked_slot(event) == slot:
+            count += 1
+    return count
+
+
+def latest_intent(tracker: Tracker) -> str | None:
+    return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def answered(tracker: Tracker, value: str) -> bool:
+    """Whether the latest message carries this whole answer ("stop", "nothing_else", ...)."""
+    return any(e.get("value") == value for e in latest_entities(tracker, "answer"))
 
 
 # Replies that are not an attempt at the pending question: the bot answered

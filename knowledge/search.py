@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from knowledge.article import Passage
+from knowledge.embedder import Embedder
 from knowledge.index import INDEX_DIR, DenseIndex, Encoder, load_encoder, load_or_build, passage_document
 from knowledge.settings import RANKING_METHODS, Settings, load_settings
 
@@ -94,7 +95,7 @@ class Searcher:
         self.settings = settings
         self._lexical: LexicalIndex | None = None
         self._sections_matrix: "np.ndarray | None" = None
-        self._compiled = None  # the TorchScript transformer; False: not possible for this model
+        self.embedder = Embedder(encoder)
 
     @classmethod
     def load(cls, index_dir: Path = INDEX_DIR, encoder: Encoder | None = None, settings: Settings | None = None) -> "Searcher":
@@ -134,31 +135,11 @@ class Searcher:
         return Scores(dense=dense, lexical=lexical, examples=examples)
 
     def embed(self, question: str) -> "np.ndarray":
-        """One question's vector, through the model's own steps (tokenizer,
-        transformer, mean pooling, normalisation) without encode()'s batching
-        machinery, and with the transformer compiled by TorchScript where it can
-        be: the same vector (a test holds them equal), in about 12 ms instead of
-        17 on the 2-core AMD EPYC machine."""
-        import numpy as np
-        import torch
-
-        features = self.encoder.preprocess([question])
-        with torch.inference_mode():
-            compiled = self._compiled_transformer()
-            if compiled is None:
-                vector = self.encoder(features)["sentence_embedding"][0]
-            else:
-                tokens = compiled(features["input_ids"], features["attention_mask"], features["token_type_ids"])
-                vector = _mean_pooled_unit_vector(tokens, features["attention_mask"])
-        return np.asarray(vector.numpy(), dtype=np.float32)
+        """One question's vector (see knowledge.embedder: the model's own steps, faster)."""
+        return self.embedder.one(question)
 
     def _compiled_transformer(self):
-        """The model's transformer traced and frozen by TorchScript, once; None
-        when the model is not the plain transformer + mean pooling + normalise
-        pipeline this was checked for (then encode's own modules run)."""
-        if self._compiled is None:
-            self._compiled = _compile_transformer(self.encoder) or False
-        return self._compiled or None
+        return self.embedder.compiled_transformer()
 
     def ranking_scores(self, scores: Scores, method: str | None = None) -> "np.ndarray":
         """Each passage's score under a ranking method, in passage order."""
@@ -296,50 +277,3 @@ def reciprocal_rank_fusion(score_lists: list["np.ndarray"], k: int = 60) -> "np.
         ranks[np.argsort(-scores, kind="stable")] = np.arange(1, len(scores) + 1)
         fused += 1.0 / (k + ranks)
     return fused.astype(np.float32)
-
-
-def _compile_transformer(encoder):
-    """TorchScript of a sentence-transformers [Transformer, mean Pooling,
-    Normalize] model's transformer, or None for any other model or on failure."""
-    import logging
-
-    import torch
-    from sentence_transformers.models import Normalize, Pooling, Transformer
-
-    modules = list(getattr(encoder, "_modules", {}).values())
-    if [type(m) for m in modules] != [Transformer, Pooling, Normalize] or getattr(modules[1], "pooling_mode", "") != "mean":
-        return None
-
-    class TokenEmbeddings(torch.nn.Module):
-        def __init__(self, model):
-            super().__init__()
-            self.model = model
-
-        def forward(self, input_ids, attention_mask, token_type_ids):
-            return self.model(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids,
-                              return_dict=False)[0]
-
-    try:
-        example = encoder.preprocess(["a question to trace the model with"])
-        with torch.inference_mode():
-            traced = torch.jit.trace(TokenEmbeddings(modules[0].auto_model.eval()),
-                                     (example["input_ids"], example["attention_mask"], example["token_type_ids"]),
-                                     check_trace=False)
-            compiled = torch.jit.optimize_for_inference(torch.jit.freeze(traced.eval()))
-            # TorchScript profiles the first runs before it optimises: do them now,
-            # not on a runner's first questions.
-            for _ in range(3):
-                compiled(example["input_ids"], example["attention_mask"], example["token_type_ids"])
-            return compiled
-    except Exception as error:  # noqa: BLE001 - any failure: the plain path still works
-        logging.getLogger(__name__).warning("TorchScript not used for question embeddings: %s", error)
-        return None
-
-
-def _mean_pooled_unit_vector(tokens, attention_mask):
-    """What the model's Pooling (mean) and Normalize modules compute, for one question."""
-    import torch
-
-    mask = attention_mask.unsqueeze(-1).to(tokens.dtype)
-    pooled = (tokens * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-    return torch.nn.functional.normalize(pooled, p=2, dim=1)[0]

@@ -108,7 +108,8 @@ class Mention:
 @dataclass(frozen=True)
 class Extraction:
     mentions: tuple[Mention, ...]
-    answer: str | None  # "unsure" or "none" when the whole message says so
+    answer: str | None  # "unsure", "none" or "stop" when the whole message says so
+    nothing_else: bool = False  # "..., none of the rest": the checklist is answered
 
     def value(self, fact: str) -> str | float | None:
         """The value the runner gave for a core fact or duration, if any."""
@@ -155,7 +156,7 @@ def extract(text: str, now: datetime | None = None) -> Extraction:
         # The duration above is then only the run's age; pain_age_hours uses
         # the onset to date the pain itself.
         mentions.append(Mention("run_age", f"{run_age:g}", 0, len(text)))
-    return Extraction(tuple(mentions), _whole_answer(text, mentions))
+    return Extraction(tuple(mentions), _whole_answer(text, mentions), _says_nothing_else(text))
 
 
 def _clean(text: str) -> str:
@@ -650,11 +651,18 @@ def _whole_answer(text: str, mentions: list[Mention]) -> str | None:
     said = " ".join(said.split())
     if said in answers["unsure"] or (not mentions and _starts_with(said, answers["unsure"])):
         return "unsure"
+    if said in answers["stop"]:
+        return "stop"
     if any(m.present for m in mentions):
         return None
     if said in answers["none"] or _starts_with(said, answers["none"] if not mentions else answers["none_strong"]):
         return "none"
     return None
+
+
+def _says_nothing_else(text: str) -> bool:
+    said = f" {_plain(text)} "
+    return any(f" {phrase} " in said for phrase in _matcher().answers["nothing_else"])
 
 
 def _starts_with(said: str, phrases: list[str]) -> bool:

@@ -1,6 +1,12 @@
-"""Rasa NLU component: the triage facts, found by the deterministic extractor.
+"""Rasa NLU component: the triage facts, found by two readers.
 
-It turns triage.extract's mentions into Rasa entities (pain_type, onset,
+The lexicon reader (triage.extract) and the reader that learns from labelled
+examples (triage.sign_reader) both judge each message; a sign counts when
+either is sure of it, and a sign they disagree on, which could make the result
+urgent or an emergency, becomes a `sign` entity with role "check", which the
+assessment asks back ("Just to check: ...").
+
+It turns the mentions into Rasa entities (pain_type, onset,
 location, spread, duration, run_age, sign with role present/absent, answer) and
 overrules the classifier where the facts are plain:
 - emergency, when the message alone meets an emergency rule: a red flag must
@@ -24,15 +30,21 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+import logging
+from pathlib import Path
+
 from triage.engine import assess
 from triage.extract import CORE_FACTS, Extraction, extract
+from triage.sign_reader import SignReader, combine, load_or_train, signs_in_rules
 from triage.phrasing import calls_for_help, looks_like_a_question, opens_like_a_question, speaks_of_themself
 
 # Intents that never carry facts: when facts are found, the message is inform.
 # Whole-message answers ("not sure", "none of these") and their intents.
-WHOLE_ANSWERS = {"unsure": "not_sure", "none": "deny"}
+WHOLE_ANSWERS = {"unsure": "not_sure", "none": "deny", "stop": "stop"}
 # Facts that make a question about the runner's own pain a report.
 REPORT_FACTS = (*CORE_FACTS, "duration")
+logger = logging.getLogger(__name__)
+CACHE_DIR = Path(__file__).resolve().parents[2] / "var" / "cache"
 CHIT_CHAT = {"greet", "goodbye", "thank", "bot_challenge", "out_of_scope", "affirm", "deny", "not_sure"}
 
 
@@ -52,6 +64,8 @@ class FactExtractor(GraphComponent, EntityExtractorMixin):
 
     def __init__(self) -> None:
         extract("warm up")  # build the matcher now, not on the first runner's turn
+        self.sign_reader = _load_sign_reader()
+        self.checkable = signs_in_rules()
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
@@ -62,12 +76,51 @@ class FactExtractor(GraphComponent, EntityExtractorMixin):
             if text.startswith("/"):
                 continue  # a button payload already carries its intent and entities
             found = extract(text)
-            entities = [_entity(m) for m in _chosen_mentions(found)] + _answer_entity(found)
+            learned = self._second_reading(found, text)
+            entities = [_entity(m) for m in _chosen_mentions(found)] + _answer_entity(found) + learned
             message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
-            intent = _certain_intent(found, text, _intent_name(message))
+            intent = _certain_intent(found, text, _intent_name(message), _learned_signs(learned))
             if intent:
                 _set_intent(message, intent)
         return messages
+
+
+    def _second_reading(self, found: Extraction, text: str) -> List[Dict[str, Any]]:
+        """Sign entities from the learned reader: signs it is sure of that the
+        lexicon missed (role present), and signs to ask back (role check)."""
+        if self.sign_reader is None or found.answer or len(text.strip()) < 4:
+            return []
+        try:
+            combined = combine(found.signs(), self.sign_reader.read(text[:2000]), self.checkable)
+        except Exception:  # the lexicon's reading stands alone
+            logger.exception("Learned sign reader failed")
+            return []
+        return ([_sign_entity(sign, "present") for sign in sorted(combined.present)]
+                + [_sign_entity(sign, "check") for sign in combined.to_check])
+
+
+def _load_sign_reader() -> Optional[SignReader]:
+    """The learned reader on the MiniLM model; None (lexicon only, logged) if it cannot load."""
+    try:
+        from knowledge.embedder import Embedder
+        from knowledge.index import load_encoder
+
+        embedder = Embedder(load_encoder())
+        model = load_or_train(lambda texts: embedder.many(texts, CACHE_DIR), CACHE_DIR)
+        reader = SignReader(model, embedder.few)
+        reader.read("warm up, my calf is sore")  # compile now, not on the first runner's turn
+        return reader
+    except Exception:
+        logger.exception("Learned sign reader not available; reading signs with the lexicon only")
+        return None
+
+
+def _sign_entity(sign: str, role: str) -> Dict[str, Any]:
+    return {"entity": "sign", "value": sign, "role": role, "confidence_entity": 1.0, "extractor": "SignReader"}
+
+
+def _learned_signs(entities: List[Dict[str, Any]]) -> Dict[str, bool]:
+    return {e["value"]: True for e in entities if e.get("role") == "present"}
 
 
 def _chosen_mentions(found: Extraction) -> List[Any]:
@@ -102,20 +155,27 @@ def _entity(mention) -> Dict[str, Any]:
 
 
 def _answer_entity(found: Extraction) -> List[Dict[str, Any]]:
-    if not found.answer:
-        return []
-    return [{"entity": "answer", "value": found.answer, "extractor": FactExtractor.__name__}]
+    """The whole-message answer ("unsure", "none", an explicit "stop"), and
+    "nothing_else" when a checklist reply says nothing else applies."""
+    values = [found.answer] if found.answer else []
+    if found.nothing_else:
+        values.append("nothing_else")
+    return [{"entity": "answer", "value": value, "extractor": FactExtractor.__name__} for value in values]
 
 
-def _certain_intent(found: Extraction, text: str, predicted: Optional[str]) -> Optional[str]:
+def _certain_intent(found: Extraction, text: str, predicted: Optional[str],
+                    learned: Optional[Dict[str, bool]] = None) -> Optional[str]:
     """The intent the facts make certain, or None to keep the classifier's.
 
     In order: an emergency by rule; a whole-message answer; then question or
     report, decided by the message's shape and whether it speaks of the
     runner's own pain; then facts that make a report or an answer certain.
     """
-    if assess(found.facts()).level == "emergency":
-        return "emergency"  # a red flag never depends on the classifier
+    facts = found.facts()
+    if learned:
+        facts["signs"] = {**learned, **facts.get("signs", {})}
+    if assess(facts).level == "emergency":
+        return "emergency"  # a red flag never depends on the intent classifier
     if found.answer in WHOLE_ANSWERS:
         return WHOLE_ANSWERS[found.answer]
     if predicted in ("report_pain", "inform") and _asks_the_article(found, text):

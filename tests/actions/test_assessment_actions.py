@@ -545,6 +545,9 @@ async def test_start_assessment_forgets_the_last_one_and_keeps_what_this_message
     assert slot_sets(events) == {
         "assessment_done": False,
         "warning_signs": None,
+        "confirm_stop": False,
+        "sign_check": None,
+        "signs_to_check": None,
         "pain_type": None,
         "onset": None,
         "location": "calf",
@@ -576,17 +579,58 @@ async def test_start_assessment_keeps_the_last_value_of_a_repeated_entity(dispat
     assert values["onset"] == "next_day" and values["pain_type"] == "dull_ache"
 
 
+@pytest.fixture
+def reader_reads_nothing(monkeypatch):
+    """The learned answer reader finds no answer: the lexicon's reading alone."""
+    monkeypatch.setattr("actions.assessment.reply_as_answer", lambda slot, text: None)
+
+
 @pytest.mark.parametrize("latest_action", ["action_listen", "action_extract_slots", "assessment_form"])
 @pytest.mark.parametrize("intent", ["stop", "ask_question", "out_of_scope", "emergency"])
-async def test_form_validation_rejects_interruptions_so_their_rules_run(intent, latest_action, dispatcher, domain):
+async def test_form_validation_rejects_interruptions_so_their_rules_run(intent, latest_action, dispatcher, domain,
+                                                                        reader_reads_nothing):
     from rasa_sdk.interfaces import ActionExecutionRejection
 
+    explicit = [entity("answer", "stop")] if intent == "stop" else []  # "stop" itself, a stop phrase
     tracker = make_tracker(
-        domain, slots={"requested_slot": "pain_type"}, intent=intent,
+        domain, slots={"requested_slot": "pain_type"}, intent=intent, entities=explicit,
         active_loop="assessment_form", latest_action_name=latest_action,
     )
     with pytest.raises(ActionExecutionRejection):
         await ValidateAssessmentForm().run(dispatcher, tracker, domain)
+
+
+async def test_a_reply_merely_classified_as_stop_is_confirmed_first(dispatcher, domain, reader_reads_nothing):
+    tracker = make_tracker(domain, slots={"requested_slot": "onset"}, intent="stop", text="right at the end",
+                           active_loop="assessment_form", latest_action_name="action_listen")
+    events = await ValidateAssessmentForm().run(dispatcher, tracker, domain)
+    assert events == [SlotSet("confirm_stop", True)]
+
+
+@pytest.mark.parametrize("intent, extra", [("affirm", []), ("stop", [])])
+async def test_yes_or_stop_again_after_the_confirmation_stops(intent, extra, dispatcher, domain):
+    from rasa_sdk.interfaces import ActionExecutionRejection
+
+    tracker = make_tracker(domain, slots={"requested_slot": "onset", "confirm_stop": True}, intent=intent,
+                           entities=extra, active_loop="assessment_form", latest_action_name="action_listen")
+    with pytest.raises(ActionExecutionRejection):
+        await ValidateAssessmentForm().run(dispatcher, tracker, domain)
+
+
+async def test_no_after_the_confirmation_carries_on(dispatcher, domain):
+    tracker = make_tracker(domain, slots={"requested_slot": "warning_signs", "confirm_stop": True}, intent="deny",
+                           active_loop="assessment_form", latest_action_name="action_listen")
+    events = await ValidateAssessmentForm().run(dispatcher, tracker, domain)
+    assert events == [SlotSet("confirm_stop", False)]  # not "none of these": the checklist is asked again
+
+
+async def test_a_reply_misread_as_stop_is_first_read_as_the_answer(monkeypatch, dispatcher, domain):
+    monkeypatch.setattr("actions.assessment.reply_as_answer",
+                        lambda slot, text: "during_run" if slot == "onset" else None)
+    tracker = make_tracker(domain, slots={"requested_slot": "onset"}, intent="stop", text="at the start of the session",
+                           active_loop="assessment_form", latest_action_name="action_listen")
+    events = await ValidateAssessmentForm().run(dispatcher, tracker, domain)
+    assert SlotSet("onset", "during_run") in events
 
 
 async def test_form_validation_goes_on_after_the_interruption_was_handled(dispatcher, domain):
@@ -604,14 +648,14 @@ async def test_form_validation_goes_on_after_the_interruption_was_handled(dispat
 
 
 @pytest.mark.parametrize("slot", ["pain_type", "onset", "location", "spread", "duration", "warning_signs"])
-async def test_an_answer_not_understood_twice_leaves_the_fact_unknown(slot, dispatcher, domain):
+async def test_an_answer_not_understood_twice_leaves_the_fact_unknown(slot, dispatcher, domain, reader_reads_nothing):
     tracker = form_tracker(domain, slot, text="hmm well you know")
     tracker.events.insert(0, bot_ask_event(slot))  # asked, not understood, asked again
     events = await ValidateAssessmentForm().run(dispatcher, tracker, domain)
     assert SlotSet(slot, "unknown") in events
 
 
-async def test_a_question_asked_in_between_is_not_a_failed_answer(dispatcher, domain):
+async def test_a_question_asked_in_between_is_not_a_failed_answer(dispatcher, domain, reader_reads_nothing):
     tracker = form_tracker(domain, "onset", text="hmm well you know")
     # asked, the runner asked about the article instead, asked again, not understood
     tracker.events[0:0] = [bot_ask_event("onset"), user_event("ask_question", text="how do i foam roll")]
@@ -619,7 +663,7 @@ async def test_a_question_asked_in_between_is_not_a_failed_answer(dispatcher, do
     assert SlotSet("onset", None) in events  # asked once more, not left unknown
 
 
-async def test_an_answer_not_understood_once_is_asked_again(dispatcher, domain):
+async def test_an_answer_not_understood_once_is_asked_again(dispatcher, domain, reader_reads_nothing):
     tracker = form_tracker(domain, "onset", text="hmm well you know")
     events = await ValidateAssessmentForm().run(dispatcher, tracker, domain)
     assert SlotSet("onset", None) in events
