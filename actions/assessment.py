@@ -159,7 +159,9 @@ class ValidateAssessmentForm(FormValidationAction):
                 return [SlotSet("confirm_stop", True)]  # the ask action asks "Do you want to stop?"
             if tracker.get_slot("confirm_stop") and (intent == "deny" or answered(tracker, "carry_on")):
                 return [SlotSet("confirm_stop", False)]  # "No, carry on": the question again
-        events = await super().run(dispatcher, tracker, domain)
+        settled = _sign_check_answer(tracker) if pending == SIGN_CHECK else []
+        tracker.add_slots(settled)  # so the next question is chosen from the queue as it now stands
+        events = settled + await super().run(dispatcher, tracker, domain)
         if tracker.get_slot("confirm_stop"):
             events.append(SlotSet("confirm_stop", False))  # any other reply carries on
         if _answered_none_of_these(tracker):
@@ -171,20 +173,6 @@ class ValidateAssessmentForm(FormValidationAction):
         if tracker.get_slot("signs_to_check"):
             return [SIGN_CHECK, *domain_slots]
         return list(domain_slots)
-
-    async def extract_sign_check(self, dispatcher, tracker, domain):
-        """'Just to check: is your pee like tea or cola?' yes, no or not sure
-        settles that sign; anything else is asked again (three asks at most)."""
-        queue = list(tracker.get_slot("signs_to_check") or [])
-        if tracker.get_slot("requested_slot") != SIGN_CHECK or not queue:
-            return {}
-        sign, answer = queue[0], _yes_no(tracker, queue[0])
-        if answer is None and times_asked(tracker, SIGN_CHECK) < MAX_ASKS:
-            return {SIGN_CHECK: None}
-        signs = dict(tracker.get_slot("signs") or {})
-        if answer is not None:
-            signs[sign] = answer
-        return {"signs": signs, "signs_to_check": queue[1:] or None, SIGN_CHECK: None if queue[1:] else "done"}
 
     async def extract_pain_type(self, dispatcher, tracker, domain):
         return _unsure_or_nothing("pain_type", tracker)
@@ -277,6 +265,29 @@ def _read_as_answer(tracker: Tracker, pending: str | None, intent: str | None) -
     return reply_as_answer(pending, tracker.latest_message.get("text") or "") is not None
 
 
+def _sign_check_answer(tracker: Tracker) -> List[EventType]:
+    """'Just to check: is your pee like tea or cola?' Yes, no or not sure
+    settles that sign, and the next one in the queue is asked; anything else
+    is asked again, three asks at most. (Done here, not in an extract_ method:
+    the form's validation drops slots that are not form slots.)"""
+    queue = list(tracker.get_slot("signs_to_check") or [])
+    if not queue:
+        return [SlotSet(SIGN_CHECK, "done")]
+    sign, answer = queue[0], _yes_no(tracker, queue[0])
+    unsure = latest_answer(tracker) == "unsure"
+    if answer is None and not unsure and times_asked(tracker, SIGN_CHECK, sign) < MAX_ASKS:
+        return [SlotSet(SIGN_CHECK, None)]
+    signs = dict(tracker.get_slot("signs") or {})
+    if answer is not None:
+        signs[sign] = answer
+    return [SlotSet("signs", signs), *_next_sign_to_check(queue)]
+
+
+def _next_sign_to_check(queue: List[str]) -> List[EventType]:
+    rest = queue[1:]
+    return [SlotSet("signs_to_check", rest or None), SlotSet(SIGN_CHECK, None if rest else "done")]
+
+
 def _yes_no(tracker: Tracker, sign: str) -> bool | None:
     """True, False or None (not answered) for a sign asked back."""
     said = signs_in_latest_message(tracker)
@@ -332,11 +343,12 @@ class AskQuestion(Action, ABC):
             # End the form; the "assessment is complete" rule then runs
             # action_triage, which sends the emergency result once.
             return [ActiveLoop(None), SlotSet("requested_slot", None)]
-        if times_asked(tracker, self.slot) >= MAX_ASKS:
+        if self._asked_enough(tracker):
             # Asked three times: the fact is unknown, and the form moves on.
-            return [SlotSet(self.slot, UNKNOWN if self.slot != SIGN_CHECK else "done"),
-                    *([SlotSet("signs_to_check", None)] if self.slot == SIGN_CHECK else []),
-                    FollowupAction("assessment_form")]
+            if self.slot == SIGN_CHECK:
+                return [*_next_sign_to_check(list(tracker.get_slot("signs_to_check") or [])),
+                        FollowupAction("assessment_form")]
+            return [SlotSet(self.slot, UNKNOWN), FollowupAction("assessment_form")]
         if tracker.get_slot("confirm_stop"):
             dispatcher.utter_message(text=STOP_QUESTION, buttons=STOP_BUTTONS, json_message={"ask": self.slot})
             return []
@@ -345,9 +357,18 @@ class AskQuestion(Action, ABC):
         dispatcher.utter_message(
             text=self._text(spec, asked_again, tracker),
             buttons=self._buttons(spec, tracker),
-            json_message={"ask": self.slot},
+            json_message=self._payload(tracker),
         )
         return []
+
+    def _payload(self, tracker: Tracker) -> dict:
+        if self.slot == SIGN_CHECK:  # which sign: each one is a question of its own
+            return {"ask": self.slot, "sign": (tracker.get_slot("signs_to_check") or [None])[0]}
+        return {"ask": self.slot}
+
+    def _asked_enough(self, tracker: Tracker) -> bool:
+        sign = (tracker.get_slot("signs_to_check") or [None])[0] if self.slot == SIGN_CHECK else None
+        return times_asked(tracker, self.slot, sign) >= MAX_ASKS
 
     def _spec(self, tracker: Tracker) -> dict:
         if self.slot == SIGN_CHECK:

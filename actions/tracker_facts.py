@@ -107,7 +107,11 @@ def signs_to_check_in_latest_message(tracker: Tracker) -> list[str]:
 
 def asked_slot(bot_event: dict) -> str | None:
     """The slot a bot message asked for: its custom {"ask": slot}, if any."""
-    return ((bot_event.get("data") or {}).get("custom") or {}).get("ask")
+    return _custom(bot_event).get("ask")
+
+
+def _custom(bot_event: dict) -> dict:
+    return (bot_event.get("data") or {}).get("custom") or {}
 
 
 def last_question_asked(tracker: Tracker) -> str | None:
@@ -148,15 +152,16 @@ def already_handled(tracker: Tracker) -> bool:
     return False
 
 
-def times_asked(tracker: Tracker, slot: str) -> int:
-    """How often the bot has asked for `slot` in this assessment, whatever the
-    runner replied each time: the count behind the three-asks rule."""
+def times_asked(tracker: Tracker, slot: str, sign: str | None = None) -> int:
+    """How often the bot has asked for `slot` (about `sign`, for a sign asked
+    back) in this assessment, whatever the runner replied each time: the count
+    behind the three-asks rule."""
     count = 0
     for event in reversed(tracker.events):
         if event.get("event") == "action" and event.get("name") == "action_start_assessment":
             break
         if event.get("event") == "bot" and asked_slot(event) == slot:
-            count += 1
+            count += sign is None or _custom(event).get("sign") == sign
     return count
 
 

@@ -35,7 +35,7 @@ STATES = ("none", "present", "denied", "uncertain")
 # ASK and SURE the sign is asked back when it matters (see combine). At 0.8 it
 # took "can't put any weight on my leg" for a leg that cannot be moved (E2).
 SURE = 0.9
-ASK = 0.6
+ASK = 0.7
 # Clauses end at punctuation and at words that turn a sentence ("but", "and
 # then"): "swollen but not red" is two judgements.
 CLAUSE_BREAK = re.compile(r"[.;!?\n]+|,\s*|\s+-\s+|\b(?:but|though|tho|although|however|whereas|except)\b",
@@ -160,7 +160,8 @@ def combine(lexicon: dict[str, bool], learned: SignReading, checkable: frozenset
             added.add(sign)
         elif sign in checkable and (probability >= SURE or (said is None and learned.doubt[sign] >= ASK)):
             check.append(sign)
-    return Combined(frozenset(added), tuple(sorted(check, key=lambda s: -learned.doubt[s])))
+    # One question back per message at most, the likeliest: more would bury the runner.
+    return Combined(frozenset(added), tuple(sorted(check, key=lambda s: -learned.doubt[s])[:1]))
 
 
 def load_or_train(embed_many: Callable[[Sequence[str]], np.ndarray], cache_dir: Path) -> SignModel:
