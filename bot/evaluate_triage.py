@@ -34,7 +34,9 @@ CORE_SLOTS = ("pain_type", "onset", "location", "duration_hours")
 MAX_TURNS = 30
 UNKNOWN_ANSWER = "not sure"
 # Older vignettes have no `spread` answer; their location answer says it best.
-SLOT_ALIASES = {"spread": "location"}
+# A sign asked back ("Just to check: ...") is answered with what the runner
+# says about warning signs.
+SLOT_ALIASES = {"spread": "location", "sign_check": "warning_signs"}
 MIN_EXACT_RATE = 0.95
 MIN_SLOT_ACCURACY = 0.95
 

@@ -661,8 +661,13 @@ def _whole_answer(text: str, mentions: list[Mention]) -> str | None:
 
 
 def _says_nothing_else(text: str) -> bool:
+    """"..., none of the rest", and also "none of those" after named signs:
+    a whole-answer "none" phrase of more than one word, said anywhere."""
     said = f" {_plain(text)} "
-    return any(f" {phrase} " in said for phrase in _matcher().answers["nothing_else"])
+    answers = _matcher().answers
+    phrases = answers["nothing_else"] + [p for p in answers["none_strong"]
+                                         if " " in p and {"none", "nothing", "neither", "all"} & set(p.split())]
+    return any(f" {phrase} " in said for phrase in phrases)
 
 
 def _starts_with(said: str, phrases: list[str]) -> bool:

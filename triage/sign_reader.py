@@ -145,18 +145,21 @@ def combine(lexicon: dict[str, bool], learned: SignReading, checkable: frozenset
     """The safety rule of two readers.
 
     - The lexicon's own readings stand (a sign it finds present counts).
-    - A sign the learned reader is sure of counts, unless the lexicon read it
-      as denied: that disagreement is asked back, if the sign is checkable
-      (it could make the result urgent or an emergency).
-    - A checkable sign the learned reader half-believes, which the lexicon did
-      not mention, is asked back too.
+    - A sign the learned reader is sure of, which the lexicon did not see,
+      counts at once if it cannot make the result urgent or an emergency
+      ("legs like lead"); if it can, the readers disagree on a sign that
+      matters, and it is asked back before it counts ("Just to check: is your
+      pee like tea or cola?"), so that a statistical model alone never calls
+      an emergency, and never misses one the runner confirms.
+    - Asked back too: a checkable sign the lexicon read as denied while the
+      learned reader is sure of it, and one the learned reader half-believes.
     """
     added, check = set(), []
     for sign, probability in learned.present.items():
         said = lexicon.get(sign)
         if said is True:
             continue
-        if probability >= SURE and said is None:
+        if probability >= SURE and said is None and sign not in checkable:
             added.add(sign)
         elif sign in checkable and (probability >= SURE or (said is None and learned.doubt[sign] >= ASK)):
             check.append(sign)
