@@ -86,7 +86,9 @@ def test_buttons_look_native_on_each_platform(runner):
         assert not seen.buttons
         assert re.search(r"^1\. \S", seen.texts[-1], re.M) and "Reply with a number or the words." in seen.texts[-1]
     else:
-        assert seen.buttons and ("Not sure", "/not_sure") in seen.buttons
+        # The first question ("What does the pain feel like?") has seven
+        # buttons; a platform that numbers long lists shows "7. Not sure".
+        assert seen.buttons and seen.buttons[-1][1] == "/not_sure" and seen.buttons[-1][0].endswith("Not sure")
         assert all(payload.startswith("/inform{") for _, payload in seen.buttons[:-1])
 
 
