@@ -61,12 +61,6 @@ class ValidateSlotMappings(ValidationAction):
         return "action_validate_slot_mappings"
 
     async def validate_pain_type(self, value, dispatcher, tracker, domain):
-        if value == "dull_ache" and not _answers("pain_type", tracker) and \
-                slot_value_before_latest_message(tracker, "pain_type") in (None, UNKNOWN):
-            # "sore" and "ache" are how runners say "pain": said in passing they
-            # do not answer "What does the pain feel like?", which is then still
-            # asked (the shooting or burning pain may only come out there).
-            return {"pain_type": None}
         kept = keep_earlier_unless_corrected("pain_type", value, tracker)
         if isinstance(value, str) and more_telling("pain_type", value, kept["pain_type"]):
             # "hammy feels sore", then "felt it go twang": the sharper pain said in
@@ -111,10 +105,6 @@ def worth_checking(tracker: Tracker) -> List[str]:
     """The signs to check that the runner has not settled yet."""
     settled = tracker.get_slot("signs") or {}
     return [sign for sign in signs_to_check_in_latest_message(tracker) if sign not in settled]
-
-
-def _answers(slot: str, tracker: Tracker) -> bool:
-    return tracker.get_slot("requested_slot") == slot or is_correction(tracker.latest_message.get("text") or "")
 
 
 def merge_signs(earlier: Dict[str, bool], reported: Dict[str, bool], tracker: Tracker) -> Dict[str, bool]:
@@ -315,9 +305,7 @@ class ActionStartAssessment(Action):
                                    SlotSet("signs_to_check", worth_checking(tracker) or None)]
         for slot in (*FACT_SLOTS, "run_age"):
             said_now = latest_entities(tracker, slot)
-            value = said_now[-1]["value"] if said_now else None
-            # A dull ache in the opening is how runners say "pain": still asked (validate_pain_type).
-            events.append(SlotSet(slot, None if (slot, value) == ("pain_type", "dull_ache") else value))
+            events.append(SlotSet(slot, said_now[-1]["value"] if said_now else None))
         events.append(SlotSet("signs", signs_in_latest_message(tracker) or None))
         answer_what_the_report_asks(dispatcher, tracker.latest_message.get("text") or "")
         dispatcher.utter_message(text="I'm sorry your legs hurt. I'll ask a few quick questions, then tell you what I think you should do. You can say \"not sure\" to any question, or \"stop\" at any time.")
