@@ -32,6 +32,7 @@ from actions.tracker_facts import (
 )
 from triage.durations import dates_the_pain
 from triage.engine import assess
+from triage.rules import urgency
 from triage.extract import more_telling
 from triage.facts import UNKNOWN
 
@@ -102,9 +103,18 @@ class ValidateSlotMappings(ValidationAction):
 
 
 def worth_checking(tracker: Tracker) -> List[str]:
-    """The signs to check that the runner has not settled yet."""
+    """The signs to check, not settled yet, that if present would make the
+    result urgent or an emergency given everything said so far: only those
+    are asked back ("my knee hurts after my run" is no reason to ask about a fall)."""
     settled = tracker.get_slot("signs") or {}
-    return [sign for sign in signs_to_check_in_latest_message(tracker) if sign not in settled]
+    facts = facts_from_tracker(tracker)
+    level_now = urgency(assess(facts).level)
+    worth = []
+    for sign in signs_to_check_in_latest_message(tracker):
+        level = assess(facts_from_tracker(tracker, extra_signs={sign: True})).level
+        if sign not in settled and level in LEVELS_THAT_END_CHECKLIST and urgency(level) < level_now:
+            worth.append(sign)
+    return worth
 
 
 def merge_signs(earlier: Dict[str, bool], reported: Dict[str, bool], tracker: Tracker) -> Dict[str, bool]:
