@@ -95,10 +95,9 @@ class ValidateSlotMappings(ValidationAction):
     async def extract_signs_to_check(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        """Signs to ask back about: new ones join the queue, unless already settled."""
-        settled = tracker.get_slot("signs") or {}
+        """Signs to ask back about: new ones join the queue."""
         queue = list(tracker.get_slot("signs_to_check") or [])
-        new = [s for s in worth_checking(tracker) if s not in settled and s not in queue]
+        new = [s for s in worth_checking(tracker) if s not in queue]
         return {"signs_to_check": queue + new} if new else {}
 
 
@@ -285,6 +284,12 @@ def _sign_check_answer(tracker: Tracker) -> List[EventType]:
     return [SlotSet("signs", signs), *_next_sign_to_check(queue)]
 
 
+def _sign_asked_back(tracker: Tracker) -> str | None:
+    """The sign at the head of the queue: the one being asked back now. (The
+    form asks sign_check only while the queue has one: see required_slots.)"""
+    return (tracker.get_slot("signs_to_check") or [None])[0]
+
+
 def _next_sign_to_check(queue: List[str]) -> List[EventType]:
     rest = queue[1:]
     return [SlotSet("signs_to_check", rest or None), SlotSet(SIGN_CHECK, None if rest else "done")]
@@ -365,16 +370,16 @@ class AskQuestion(Action, ABC):
 
     def _payload(self, tracker: Tracker) -> dict:
         if self.slot == SIGN_CHECK:  # which sign: each one is a question of its own
-            return {"ask": self.slot, "sign": (tracker.get_slot("signs_to_check") or [None])[0]}
+            return {"ask": self.slot, "sign": _sign_asked_back(tracker)}
         return {"ask": self.slot}
 
     def _asked_enough(self, tracker: Tracker) -> bool:
-        sign = (tracker.get_slot("signs_to_check") or [None])[0] if self.slot == SIGN_CHECK else None
+        sign = _sign_asked_back(tracker) if self.slot == SIGN_CHECK else None
         return times_asked(tracker, self.slot, sign) >= MAX_ASKS
 
     def _spec(self, tracker: Tracker) -> dict:
         if self.slot == SIGN_CHECK:
-            return sign_check_question((tracker.get_slot("signs_to_check") or ["swelling"])[0])
+            return sign_check_question(_sign_asked_back(tracker))
         return questions()[self.slot]
 
     def _text(self, spec: dict, asked_again: bool, tracker: Tracker) -> str:

@@ -43,11 +43,6 @@ def sign_check_question(sign: str) -> dict:
     return {"text": data["sign_checks"][sign], "buttons": data["sign_check_buttons"]}
 
 
-def checkable_signs() -> frozenset[str]:
-    """Signs that have a question to ask back with."""
-    return frozenset(_question_file()["sign_checks"])
-
-
 def triage_text(result: TriageResult) -> str:
     """The level, why, what to do now and if worse, unknowns, and the caveat."""
     advice = result.advice

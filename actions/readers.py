@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import logging
 from functools import lru_cache
-from pathlib import Path
 
 from actions.answer import searcher
+from knowledge.embedder import CACHE_DIR
 from triage.answer_reader import UNKNOWN, AnswerReader, load_examples
 
 logger = logging.getLogger(__name__)
-CACHE_DIR = Path(__file__).resolve().parents[1] / "var" / "cache"
 
 
 @lru_cache(maxsize=1)
@@ -22,7 +21,10 @@ def answer_reader() -> AnswerReader | None:
     try:
         embedder = searcher().embedder
         examples = load_examples()
-        return AnswerReader(examples, embedder.many([e.text for e in examples], CACHE_DIR), embedder.one)
+        # A reply misread as "stop" or a question is read before the form's own
+        # reading of it: its vector is computed once for both.
+        embed_one = lru_cache(maxsize=64)(embedder.one)
+        return AnswerReader(examples, embedder.many([e.text for e in examples], CACHE_DIR), embed_one)
     except Exception:  # the lexicon still reads answers; the question is asked again
         logger.exception("Answer reader not available")
         answer_reader.cache_clear()

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     import numpy as np
 
 logger = logging.getLogger(__name__)
+# Where vectors of example sets (and models trained on them) are kept between runs.
+CACHE_DIR = Path(__file__).resolve().parents[1] / "var" / "cache"
 
 
 class Embedder:
@@ -28,39 +30,27 @@ class Embedder:
         self._compiled = None  # the TorchScript transformer; False: not possible for this model
 
     def one(self, text: str) -> "np.ndarray":
-        """One text's vector, through the model's own steps (tokenizer,
-        transformer, mean pooling, normalisation) without encode()'s batching
-        machinery, and with the transformer compiled by TorchScript where it can
-        be: the same vector (a test holds them equal), in about 12 ms instead of
-        17 on the 2-core AMD EPYC machine."""
+        """One text's vector (see few)."""
+        return self.few([text])[0]
+
+    def few(self, texts: Sequence[str]) -> "np.ndarray":
+        """A handful of texts (a question, a message's clauses) through the
+        model's own steps (tokenizer, transformer, mean pooling, normalisation)
+        in one padded pass, without encode()'s batching machinery, and with the
+        transformer compiled by TorchScript where it can be: the same vectors
+        (a test holds them equal), in about 12 ms instead of 17 for one
+        question on the 2-core AMD EPYC machine."""
         import numpy as np
         import torch
 
-        features = self.encoder.preprocess([text])
+        features = self.encoder.preprocess(list(texts))
         with torch.inference_mode():
             compiled = self.compiled_transformer()
             if compiled is None:
-                vector = self.encoder(features)["sentence_embedding"][0]
+                vectors = self.encoder(features)["sentence_embedding"]
             else:
                 tokens = compiled(features["input_ids"], features["attention_mask"], features["token_type_ids"])
-                vector = _mean_pooled_unit_vectors(tokens, features["attention_mask"])[0]
-        return np.asarray(vector.numpy(), dtype=np.float32)
-
-    def few(self, texts: Sequence[str]) -> "np.ndarray":
-        """A handful of texts (a message's clauses) in one padded pass of the
-        compiled transformer: one call instead of one per clause."""
-        import numpy as np
-        import torch
-
-        if len(texts) == 1:
-            return self.one(texts[0])[None]
-        features = self.encoder.preprocess(list(texts))
-        compiled = self.compiled_transformer()
-        if compiled is None:
-            return self.many(texts)
-        with torch.inference_mode():
-            tokens = compiled(features["input_ids"], features["attention_mask"], features["token_type_ids"])
-            vectors = _mean_pooled_unit_vectors(tokens, features["attention_mask"])
+                vectors = _mean_pooled_unit_vectors(tokens, features["attention_mask"])
         return np.asarray(vectors.numpy(), dtype=np.float32)
 
     def many(self, texts: Sequence[str], cache_dir: Path | None = None) -> "np.ndarray":

@@ -19,6 +19,7 @@ overrules the classifier where the facts are plain:
 """
 from __future__ import annotations
 
+import logging
 from typing import Any, Dict, List, Optional
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -30,9 +31,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-import logging
-from pathlib import Path
-
+from knowledge.embedder import CACHE_DIR
 from triage.engine import assess
 from triage.extract import CORE_FACTS, Extraction, extract
 from triage.sign_reader import SignReader, combine, load_or_train, signs_in_rules
@@ -43,9 +42,10 @@ from triage.phrasing import calls_for_help, looks_like_a_question, opens_like_a_
 WHOLE_ANSWERS = {"unsure": "not_sure", "none": "deny", "stop": "stop"}
 # Facts that make a question about the runner's own pain a report.
 REPORT_FACTS = (*CORE_FACTS, "duration")
-logger = logging.getLogger(__name__)
-CACHE_DIR = Path(__file__).resolve().parents[2] / "var" / "cache"
 CHIT_CHAT = {"greet", "goodbye", "thank", "bot_challenge", "out_of_scope", "affirm", "deny", "not_sure"}
+
+
+logger = logging.getLogger(__name__)
 
 
 @DefaultV1Recipe.register(
@@ -79,15 +79,16 @@ class FactExtractor(GraphComponent, EntityExtractorMixin):
             learned = self._second_reading(found, text)
             entities = [_entity(m) for m in _chosen_mentions(found)] + _answer_entity(found) + learned
             message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
-            intent = _certain_intent(found, text, _intent_name(message), _learned_signs(learned))
+            intent = _certain_intent(found, text, _intent_name(message))
             if intent:
                 _set_intent(message, intent)
         return messages
 
-
     def _second_reading(self, found: Extraction, text: str) -> List[Dict[str, Any]]:
         """Sign entities from the learned reader: signs it is sure of that the
-        lexicon missed (role present), and signs to ask back (role check)."""
+        lexicon missed (role present), and signs to ask back (role check).
+        Neither can make this message an emergency: every sign of an
+        emergency rule is asked back before it counts (triage.sign_reader.combine)."""
         if self.sign_reader is None or found.answer or len(text.strip()) < 4:
             return []
         try:
@@ -117,10 +118,6 @@ def _load_sign_reader() -> Optional[SignReader]:
 
 def _sign_entity(sign: str, role: str) -> Dict[str, Any]:
     return {"entity": "sign", "value": sign, "role": role, "confidence_entity": 1.0, "extractor": "SignReader"}
-
-
-def _learned_signs(entities: List[Dict[str, Any]]) -> Dict[str, bool]:
-    return {e["value"]: True for e in entities if e.get("role") == "present"}
 
 
 def _chosen_mentions(found: Extraction) -> List[Any]:
@@ -163,19 +160,15 @@ def _answer_entity(found: Extraction) -> List[Dict[str, Any]]:
     return [{"entity": "answer", "value": value, "extractor": FactExtractor.__name__} for value in values]
 
 
-def _certain_intent(found: Extraction, text: str, predicted: Optional[str],
-                    learned: Optional[Dict[str, bool]] = None) -> Optional[str]:
+def _certain_intent(found: Extraction, text: str, predicted: Optional[str]) -> Optional[str]:
     """The intent the facts make certain, or None to keep the classifier's.
 
     In order: an emergency by rule; a whole-message answer; then question or
     report, decided by the message's shape and whether it speaks of the
     runner's own pain; then facts that make a report or an answer certain.
     """
-    facts = found.facts()
-    if learned:
-        facts["signs"] = {**learned, **facts.get("signs", {})}
-    if assess(facts).level == "emergency":
-        return "emergency"  # a red flag never depends on the intent classifier
+    if assess(found.facts()).level == "emergency":
+        return "emergency"  # a red flag never depends on the classifier
     if found.answer in WHOLE_ANSWERS:
         return WHOLE_ANSWERS[found.answer]
     if predicted in ("report_pain", "inform") and _asks_the_article(found, text):
