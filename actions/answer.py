@@ -44,18 +44,31 @@ def answer_text(answer) -> str:
 
 
 class ActionAnswerQuestion(Action):
+    """Questions, and anything the classifier called out of scope that asks
+    something: the article search, with its own decline logic, decides
+    whether the article answers it (the classifier alone never declines a
+    question the article covers)."""
+
     def name(self) -> Text:
         return "action_answer_question"
 
     async def run(self, dispatcher, tracker, domain) -> List[EventType]:
         question = tracker.latest_message.get("text") or ""
+        chit_chat = (tracker.latest_message.get("intent") or {}).get("name") == "out_of_scope"
+        if chit_chat and not asks_something(question):
+            dispatcher.utter_message(response="utter_out_of_scope")
+            return []
         try:
             answer = searcher().answer(question)
         except Exception:  # the runner hears that search is down, never silence
             logger.exception("Article search failed")
             dispatcher.utter_message(text=SEARCH_DOWN)
             return []
-        if answer is None:
+        if answer is None and chit_chat:
+            # What the classifier called out of scope and the search cannot
+            # answer either: the plain "I can only help with leg pain" reply.
+            dispatcher.utter_message(response="utter_out_of_scope")
+        elif answer is None:
             dispatcher.utter_message(text=NO_ANSWER, json_message={"no_answer": True})
         else:
             dispatcher.utter_message(text=answer_text(answer), json_message=answer.payload())

@@ -13,6 +13,7 @@ from rasa_sdk.types import DomainDict
 from actions.answer import answer_what_the_report_asks
 from actions.messages import checklist_buttons, checklist_signs, questions, sign_check_question, triage_text
 from actions.readers import reply_as_answer
+from triage.answer_reader import check_slot
 from actions.tracker_facts import (
     FACT_SLOTS,
     already_handled,
@@ -268,16 +269,15 @@ def _read_as_answer(tracker: Tracker, pending: str | None, intent: str | None) -
 
 def _sign_check_answer(tracker: Tracker) -> List[EventType]:
     """'Just to check: is your pee like tea or cola?' Yes, no or not sure
-    settles that sign, and the next one in the queue is asked; anything else
-    is asked again, three asks at most. (Done here, not in an extract_ method:
-    the form's validation drops slots that are not form slots.)"""
+    settles that sign, and the next one in the queue is asked. A reply that
+    answers none of these leaves the sign unknown at once: the check was the
+    bot's doubt, not a question the runner must get past, and what the reply
+    does say is read as usual. (Done here, not in an extract_ method: the
+    form's validation drops slots that are not form slots.)"""
     queue = list(tracker.get_slot("signs_to_check") or [])
     if not queue:
         return [SlotSet(SIGN_CHECK, "done")]
     sign, answer = queue[0], _yes_no(tracker, queue[0])
-    unsure = latest_answer(tracker) == "unsure"
-    if answer is None and not unsure and times_asked(tracker, SIGN_CHECK, sign) < MAX_ASKS:
-        return [SlotSet(SIGN_CHECK, None)]
     signs = dict(tracker.get_slot("signs") or {})
     if answer is not None:
         signs[sign] = answer
@@ -296,7 +296,9 @@ def _next_sign_to_check(queue: List[str]) -> List[EventType]:
 
 
 def _yes_no(tracker: Tracker, sign: str) -> bool | None:
-    """True, False or None (not answered) for a sign asked back."""
+    """True, False or None (not said, or not sure) for a sign asked back:
+    the sign named in the reply, a yes or no, or the nearest labelled replies
+    to this sign's check ("colour of my foot is normal")."""
     said = signs_in_latest_message(tracker)
     if sign in said:
         return said[sign]
@@ -305,7 +307,10 @@ def _yes_no(tracker: Tracker, sign: str) -> bool | None:
         return True
     if intent == "deny" or answer == "none":
         return False
-    return None
+    if answer == "unsure":
+        return None
+    learned = reply_as_answer(check_slot(sign), tracker.latest_message.get("text") or "")
+    return {"yes": True, "no": False}.get(learned or "")
 
 
 class ActionStartAssessment(Action):

@@ -22,9 +22,20 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("build", help="rebuild the index (knowledge/index/)")
     commands.add_parser("eval", help="retrieval quality on the dev set; writes reports/retrieval.md")
     commands.add_parser("bench", help="search latency, index build and load times")
+    commands.add_parser("passages", help="every passage's id and text, under its section (for passage-level gold)")
     args = parser.parse_args(argv)
     _quiet_libraries()
-    return {"ask": _ask, "build": _build, "eval": _eval, "bench": _bench}[args.command](args)
+    return {"ask": _ask, "build": _build, "eval": _eval, "bench": _bench, "passages": _passages}[args.command](args)
+
+
+def _passages(args) -> int:
+    from knowledge.article import load_article
+
+    for section in load_article().sections:
+        print(f"## {section.heading}")
+        for passage in section.passages:
+            print(f"[{passage.id}] {passage.text}\n")
+    return 0
 
 
 def _ask(args) -> int:

@@ -67,6 +67,7 @@ def citation(passage: Passage) -> dict:
     """A passage as the contract's citation: section, quote and cited references."""
     return {
         "section": passage.section,
+        "passage": passage.id,
         "quote": passage.text,
         "references": [{"label": ref.label, "url": ref.url} for ref in passage.references],
     }

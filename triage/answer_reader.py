@@ -24,6 +24,8 @@ import yaml
 DATA_DIR = Path(__file__).with_name("data")
 ANSWERS_PATH = DATA_DIR / "answers.yml"
 CHECKLIST_PATH = DATA_DIR / "checklist.yml"
+# Replies to "Just to check: ...?" about one sign, labelled yes, no or unsure.
+CHECKS_PATH = DATA_DIR / "checks.yml"
 UNKNOWN = "unknown"
 # How close a reply must be to its nearest example, and how many neighbours
 # vote. Chosen with leave_one_out() below over the examples and their MiniLM
@@ -51,13 +53,22 @@ class Match:
     similarity: float
 
 
-def load_examples(answers: Path = ANSWERS_PATH, checklist: Path = CHECKLIST_PATH) -> list[Example]:
-    """Every labelled answer, with durations as their bucket, and checklist
-    replies labelled "done" (nothing else applies) or "more"."""
+def check_slot(sign: str) -> str:
+    """The reader's slot for replies to the check of one sign."""
+    return f"check:{sign}"
+
+
+def load_examples(answers: Path = ANSWERS_PATH, checklist: Path = CHECKLIST_PATH,
+                  checks: Path = CHECKS_PATH) -> list[Example]:
+    """Every labelled answer, with durations as their bucket, checklist
+    replies labelled "done" (nothing else applies) or "more", and replies to
+    a sign's check labelled yes, no or unsure."""
     examples = [Example(item["slot"], str(item["text"]), _label(item["slot"], item["value"]))
                 for item in yaml.safe_load(answers.read_text(encoding="utf-8"))]
     examples += [Example("warning_signs", str(item["text"]), "done" if item.get("done") else "more")
                  for item in yaml.safe_load(checklist.read_text(encoding="utf-8"))]
+    examples += [Example(check_slot(item["sign"]), str(item["text"]), str(item["value"]))
+                 for item in yaml.safe_load(checks.read_text(encoding="utf-8"))]
     return examples
 
 

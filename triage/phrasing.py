@@ -23,6 +23,15 @@ ASKING_PHRASE = re.compile(
     r"\b(what (do|should|can|shall) i|how (long|do|can|should|often|much|soon)|should i|can i|"
     r"is (that|this|it) (normal|ok|okay|bad|serious|fine|common)|why (do|does|is|are|am))\b"
 )
+# Requests that ask without a question word: "best stretches for tight calves",
+# "tips for sore quads", "ice or heat for stiff calves", "warm up routine pls",
+# "tell me about shin splints". A request names what it wants (tips, a routine,
+# the best thing, a choice between two) rather than how the runner's leg feels.
+REQUEST = re.compile(
+    r"\b(tips?|advice|best|recommend\w*|ideas?|routines?|remed(y|ies)|exercises? (for|to)|stretch(es)? (for|to)|"
+    r"ways? to|how to|what to (do|eat|wear)|tell me (about|more|how|what|why)|^explain|info\w* (on|about)|"
+    r"guide (to|for)|\w+ or \w+ for|any (good )?(tips|advice|ideas|stretches|exercises))\b"
+)
 # Broader: any message that could be a question, for telling a question from a
 # statement of facts ("quads are insanely sore after a half" is a report).
 QUESTION_START = re.compile(rf"(?:{ASKING_WORDS}|{ANSWER_TOO_WORDS})\b")
@@ -55,9 +64,13 @@ def calls_for_help(text: str) -> bool:
     return bool(CALLS_FOR_HELP.search(text.lower()))
 
 
+def is_request(text: str) -> bool:
+    return bool(REQUEST.search(text.lower().strip()))
+
+
 def asks_something(text: str) -> bool:
-    """True when any part of the message is a question, even inside a report."""
+    """True when any part of the message is a question or a request, even inside a report."""
     lowered = text.lower()
-    if "?" in lowered or ASKING_PHRASE.search(lowered):
+    if "?" in lowered or ASKING_PHRASE.search(lowered) or REQUEST.search(lowered):
         return True
     return any(opens_like_a_question(clause) for clause in CLAUSE_BREAK.split(lowered))

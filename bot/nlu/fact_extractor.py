@@ -35,7 +35,8 @@ from knowledge.embedder import CACHE_DIR
 from triage.engine import assess
 from triage.extract import CORE_FACTS, Extraction, extract
 from triage.sign_reader import SignReader, combine, load_or_train, signs_in_rules
-from triage.phrasing import calls_for_help, looks_like_a_question, opens_like_a_question, speaks_of_themself
+from triage.phrasing import (calls_for_help, is_request, looks_like_a_question, opens_like_a_question,
+                             speaks_of_themself)
 
 # Intents that never carry facts: when facts are found, the message is inform.
 # Whole-message answers ("not sure", "none of these") and their intents.
@@ -103,10 +104,9 @@ class FactExtractor(GraphComponent, EntityExtractorMixin):
 def _load_sign_reader() -> Optional[SignReader]:
     """The learned reader on the MiniLM model; None (lexicon only, logged) if it cannot load."""
     try:
-        from knowledge.embedder import Embedder
-        from knowledge.index import load_encoder
+        from bot.nlu.sentence_featurizer import shared_embedder
 
-        embedder = Embedder(load_encoder())
+        embedder = shared_embedder()
         model = load_or_train(lambda texts: embedder.many(texts, CACHE_DIR), CACHE_DIR)
         reader = SignReader(model, embedder.few)
         reader.read("warm up, my calf is sore")  # compile now, not on the first runner's turn
@@ -192,8 +192,8 @@ def _certain_intent(found: Extraction, text: str, predicted: Optional[str]) -> O
         # facts and no emergency sign ("it kicked in the next morning"). A
         # message with no facts at all ("help, it's an emergency") keeps it.
         return "inform"
-    if predicted == "ask_question" and not looks_like_a_question(text):
-        return "report_pain"  # "quads are insanely sore after a half" is a report
+    if predicted == "ask_question" and not looks_like_a_question(text) and not _general_request(text):
+        return "report_pain"  # "quads are insanely sore after a half" is a report; "tips for sore quads" asks
     if predicted == "ask_question" and _reports_then_asks(found, text):
         # "hammy feels sore, should i still run tmrw?": the assessment, with the
         # article's answer first (ActionStartAssessment).
@@ -203,9 +203,18 @@ def _certain_intent(found: Extraction, text: str, predicted: Optional[str]) -> O
 
 def _reports_then_asks(found: Extraction, text: str) -> bool:
     """A message that opens with a pain of the runner's own (a place and how it
-    feels, no question word first) and then asks something."""
+    feels, no question word first) and then asks something. "ice or heat for
+    stiff calves" names a place and a feeling too, but asks for something
+    without a word of the runner's own legs: a request, not a report."""
     facts = {m.fact for m in found.mentions if m.present}
+    if _general_request(text):
+        return False
     return not opens_like_a_question(text) and {"location", "pain_type"} <= facts
+
+
+def _general_request(text: str) -> bool:
+    """'tips for sore quads': a request that says nothing of the runner's own legs."""
+    return is_request(text) and not speaks_of_themself(text)
 
 
 def _asks_the_article(found: Extraction, text: str) -> bool:
@@ -217,7 +226,7 @@ def _asks_the_article(found: Extraction, text: str) -> bool:
     if any(m.fact == "sign" and m.present for m in found.mentions):
         return False
     own_pain = speaks_of_themself(text) and any(m.present and m.fact in REPORT_FACTS for m in found.mentions)
-    return not own_pain and opens_like_a_question(text)
+    return not own_pain and (opens_like_a_question(text) or _general_request(text))
 
 
 def _intent_name(message: Message) -> Optional[str]:

@@ -73,12 +73,13 @@ async def test_an_answer_quotes_the_best_passage_under_its_section_with_referenc
     assert [c["quote"] for c in citations] == [best.text, runner_up.text]  # best first
     assert citations[0] == {
         "section": best.section,
+        "passage": best.id,
         "quote": best.text,
         "references": [{"label": ref.label, "url": ref.url} for ref in best.references],
     }
     assert citations[1]["references"] == []
     for citation in citations:
-        assert set(citation) == {"section", "quote", "references"}
+        assert set(citation) == {"section", "passage", "quote", "references"}
         for reference in citation["references"]:
             assert reference["url"].startswith("https://")
 
