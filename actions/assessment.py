@@ -31,7 +31,7 @@ from actions.tracker_facts import (
     signs_to_check_in_latest_message,
     times_asked_in_a_row,
 )
-from triage.durations import dates_the_pain
+from triage.durations import dates_the_pain, onset_from_ages
 from triage.engine import assess
 from triage.rules import urgency
 from triage.extract import more_telling
@@ -239,13 +239,25 @@ def _unsure_or_nothing(slot: str, tracker: Tracker) -> Dict[Text, Any]:
     if latest_answer(tracker) == "unsure":
         return {slot: UNKNOWN}
     if tracker.get_slot(slot) is None and not latest_entities(tracker, slot):
-        # A reply that states other facts ("my calf, since monday") answered
-        # something else; reading it as this question's answer would guess.
-        value = None if _facts_in_latest_message(tracker) else reply_as_answer(slot, tracker.latest_message.get("text") or "")
+        value = _onset_from_times(tracker) if slot == "onset" else None
+        # A long reply full of other facts may still answer this question
+        # ("about 3k in, felt a stab and had to pull up"): the reader matches
+        # it to this question's options only, with its threshold.
+        value = value or reply_as_answer(slot, tracker.latest_message.get("text") or "")
         if value is not None:
             return {slot: value}
         return {slot: UNKNOWN if times_asked_in_a_row(tracker, slot) >= MAX_FAILED_ANSWERS else None}
     return {}
+
+
+def _onset_from_times(tracker: Tracker) -> str | None:
+    """'When did it start?' 'this morning': with the run dated earlier
+    ("long run yesterday"), the time the pain began gives the onset."""
+    said = [float(e["value"]) for e in latest_entities(tracker, "duration")]
+    if latest_entities(tracker, "run_age") or not said:
+        return None  # a reply that dates the run itself is read by the lexicon
+    run_age = tracker.get_slot("run_age")
+    return onset_from_ages(float(run_age) if run_age is not None else None, said[0])
 
 
 def _ends_the_assessment(tracker: Tracker, intent: str | None) -> bool:

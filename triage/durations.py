@@ -193,6 +193,27 @@ def pain_age_hours(duration: float | None, run_age: float | None, onset: str | N
     return min(run_age, max(run_age - ONSET_DELAY_HOURS[onset], RELATIVE_HOURS["this morning"]))
 
 
+# Hours between the run and the start of the pain: below the first it began
+# right after, up to the second the next day (DOMS's 12 to 24 hours), else days later.
+RIGHT_AFTER_HOURS, NEXT_DAY_HOURS = 6, 36
+
+
+def onset_after(hours: float) -> str:
+    """The onset value for a pain that began `hours` after the run."""
+    if hours < RIGHT_AFTER_HOURS:
+        return "right_after"
+    return "next_day" if hours <= NEXT_DAY_HOURS else "days_later"
+
+
+def onset_from_ages(run_age: float | None, pain_age: float | None) -> str | None:
+    """'Ran yesterday morning' and 'it started this morning': the onset from
+    how long ago the run was and how long ago the pain began, when both are known
+    and the pain is not older than the run."""
+    if run_age is None or pain_age is None or pain_age > run_age:
+        return None
+    return onset_after(run_age - pain_age)
+
+
 def dates_the_pain(text: str) -> bool:
     """The message says when the pain itself began ("noticed it this morning",
     "sore since Monday"), not merely when something else happened."""

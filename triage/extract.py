@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 import yaml
 
-from triage.durations import duration_hours, onset_delay, pain_age_hours, run_age_hours
+from triage.durations import duration_hours, onset_after, onset_delay, pain_age_hours, run_age_hours
 
 LEXICON_PATH = Path(__file__).with_name("lexicon.yml")
 CORE_FACTS = ("pain_type", "onset", "location", "spread")
@@ -34,9 +34,6 @@ MAX_CHARS = 20_000
 # when two values of a fact are named the one listed first wins: "dull but
 # sometimes sharp" counts as sharp, "both shins, one spot" as one spot.
 SPREAD_PRIORITY = ("one_spot", "widespread")
-# Hours between the run and the start of the pain: below the first it began
-# right after, up to the second the next day (DOMS's 12 to 24 hours), else days later.
-RIGHT_AFTER_HOURS, NEXT_DAY_HOURS = 6, 36
 # Typed variants of the apostrophe and quotes, one character for one so offsets still fit.
 QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "“": '"', "”": '"'})
 
@@ -627,14 +624,7 @@ def _with_onset_delay(text: str, mentions: list[Mention]) -> list[Mention]:
     delay = onset_delay(text)
     if delay is None:
         return mentions
-    if delay.during:
-        value = "during_run"
-    elif delay.hours < RIGHT_AFTER_HOURS:
-        value = "right_after"
-    elif delay.hours <= NEXT_DAY_HOURS:
-        value = "next_day"
-    else:
-        value = "days_later"
+    value = "during_run" if delay.during else onset_after(delay.hours)
     kept = [m for m in mentions if not (m.fact == "onset" and m.start < delay.end and delay.start < m.end)]
     return kept + [Mention("onset", value, delay.start, delay.end)]
 
