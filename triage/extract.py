@@ -6,7 +6,10 @@ a domain table, spaCy's lookup lemmatizer and a small typo corrector, so
 "swollen calves", "calf swelling" and "swolen calfs" meet the same entries.
 
 A denial ("no swelling", "it isn't red") turns a sign false; "not sure if it's
-swollen" leaves it unknown. Where the wording is ambiguous the reading that
+swollen" leaves it unknown. How far each cue reaches is data too: the
+lexicon's `context` block holds the cues by category (negated, possible,
+historical, pseudo), the words their scope runs over and the terminators, as
+NegEx and ConText write them; this module applies them to typed spans. Where the wording is ambiguous the reading that
 keeps a warning sign wins: a missed red flag is the worst mistake this module
 can make, and a false alarm on ordinary running talk the second worst, which
 is what the lexicon's `ordinary` phrases and sign contexts are for.
@@ -37,58 +40,25 @@ SPREAD_PRIORITY = ("one_spot", "widespread")
 # Typed variants of the apostrophe and quotes, one character for one so offsets still fit.
 QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "“": '"', "”": '"'})
 
-# --- Scope: how far a denial or a doubt reaches, and where clauses end.
-# Non-phrase words a negation reaches over ("I don't think it's really
-# swollen"), and tokens of any kind (a long list of signs): no sentence needs more.
-NEGATION_REACH = 5
-SCOPE_TOKENS = 30
-# Words allowed between the two halves of a `near` sign: "pain in the centre of my chest".
-NEAR_GAP = 5
-# A pronoun after "and", a comma or "but" opens a new clause: "not numb and it is red".
-SUBJECTS = {"it", "i", "my", "its", "they", "there", "he", "she", "this", "that", "the", "you", "your", "we"}
-CLAUSE_ENDS = {".", "!", "?", ";", "\n", "\n\n"}
-LIST_WORDS = {"or", "nor", "and", "/", "&"}
-CONTRASTS = {"but", "though", "tho", "although", "however", "whereas", "yet", "except"}
-# Said straight after a sign: "Swelling? No." "Redness - yes." "Warm? not sure".
-AFTER_SEPARATORS = {"?", ":", "-", "=", "–", "—"}
-DENIED_AFTER = {"no", "none", "nope", "nah", "never", "not", "nothing", "negative"}
-AFFIRMED_AFTER = {"yes", "yeah", "yep", "yup", "yh", "y", "definitely", "def"}
-# "never been this breathless", "wasn't swollen until today": denials of the past.
-COMPARATIVES = {"this", "so", "as"}
-UNTIL = {"until", "till", "til"}
-BEFORE = {"before", "b4"}  # only at the end or before "today", "now": "no pain before the run" is a denial
-NOW_WORDS = {"today", "now", "this", "yesterday", "then", "last", "tonight", "recently"}
-# Words that may follow a doubted sign and still leave the doubt on it:
-# "not sure if it's swollen or not", "... at all tbh".
-DOUBT_TAILS = {"not", "at", "all", "really", "tbh", "either", "yet", "though", "tho", "lol", "now", "anymore",
-               "today", "honestly", "to", "be", "honest", "or", "any", "a", "bit", "little", "slightly"}
-# "not chest pain exactly, more like pressure", "not quite swollen, more puffy":
-# a hedged denial followed by a re-description names the same thing in other
-# words, so the sign stands (a missed red flag costs more than an extra question).
-# "really" is no hedge: "no swelling really, more of an ache" denies the swelling.
-HEDGES = {"exactly", "quite", "per", "such", "necessarily", "strictly"}
-REDESCRIBED = {"like", "of", "a", "an", "kind", "sort", "something", "what"}
 # After a denial of named signs only an explicit "none of these" is the whole
 # answer: a bare "no" there is just the start of the denial.
 BARE_NO = {"no", "nope", "nah", "n", "negative"}
-# "not swollen yesterday but it is now": after a contrast only a subject, a
-# verb that stands for the sign, and time words take the denial back.
-TAKE_BACK_VERBS = {"be", "do", "have"}
-TAKE_BACK_WORDS = {"too", "again", "still", "really", "definitely", "def", "actually", "so", "very", "quite", "am"}
-# A sign's `present_when_denied` phrases ("catch my breath", "walk on it",
-# "move my foot") say the sign only when the runner cannot do them, and runners
-# put words between the "can't" and the verb: "why can't I walk on it", "can't
-# seem to catch my breath", "I'm not able to move my foot", "can hardly put
-# weight on it". These norms ("could", "couldn't" and "cannot" included) mark
-# a denied ability; the light words may stand between it and the phrase.
-WHEN_DENIED = "present_when_denied"  # the lexicon key, and the polarity part of a phrase key
-ABILITY_MODALS = {"can"}
-ABILITY_DENIALS = {"not", "hardly", "barely", "scarcely"}
-ABILITY_REACH = {"i", "you", "seem", "to", "even", "really", "just", "ever", "properly", "quite", "get", "manage",
-                 "be", "still", "actually", "literally", "physically", "able", "or"}
-# "can't hop or walk", "can't run or even walk": one denial over a list of
-# abilities. These may stand before the phrase only when an "or" follows them.
-ABILITY_LISTED = {"hop", "run", "jog", "stand", "walk", "move", "bend", "sleep"}
+# A sign's phrases that say it only when the runner cannot do them ("catch my
+# breath", "walk on it"): the lexicon key, and a sign phrase's tag.
+WHEN_DENIED = "present_when_denied"
+
+
+class ScopeRules:
+    """The lexicon's `context` block (NegEx and ConText as data): cue, scope,
+    terminator and pseudo-cue word sets, and the reach numbers."""
+
+    NUMBERS = ("reach", "max_scope", "near_gap", "hedge_reach")
+
+    def __init__(self, context: dict, norms):
+        for name, value in context.items():
+            setattr(self, name, value if name in self.NUMBERS else frozenset(value))
+        # Reach words are compared by norm: "feels" and "felt" are "feel".
+        self.reaches_over = frozenset(norms(context["reaches_over"]))
 
 
 @dataclass(frozen=True)
@@ -167,18 +137,28 @@ def _lowered(text: str) -> str:
     return lowered if len(lowered) == len(text) else text
 
 
-class Span(NamedTuple):
-    """A phrase match, in tokens. Keys: 'sign:swelling:present', 'location:calf',
-    'unsure', 'ordinary', 'near:dark_urine:0:1', 'context:breathlessness:ordinary'."""
+class Label(NamedTuple):
+    """What a lexicon phrase stands for."""
 
-    key: str
+    kind: str  # a fact (pain_type ... sign), or near, context, unsure, ordinary, pseudo
+    value: str = ""  # the fact's value or the sign's name
+    # A sign phrase's polarity (present, absent, present_when_denied); a near
+    # half's "rule:side"; a sign context's "ordinary" or "keep".
+    tag: str = ""
+
+
+class Span(NamedTuple):
+    """A phrase match, in tokens."""
+
+    kind: str
+    value: str
+    tag: str
     start: int
     end: int
-    kind: str  # the key's first part
 
 
-def _span(key: str, start: int, end: int) -> Span:
-    return Span(key, start, end, key.split(":", 1)[0])
+def _span(label: Label, start: int, end: int) -> Span:
+    return Span(label.kind, label.value, label.tag, start, end)
 
 
 class _Token(NamedTuple):
@@ -197,15 +177,17 @@ class _Reading:
 
     def __init__(self, doc, spans: list[Span], matcher: "_Matcher"):
         self.m = matcher
+        self.r: ScopeRules = matcher.rules
         self.doc: list[_Token] = doc.user_data["tokens"]
         spans = _without_ordinary(spans)
         self.clause_ids = self._clause_ids()
         self.sentence_ids = self._clause_ids(commas=False)
-        near = _near_signs(spans, self.sentence_ids, [t.norm_ in matcher.fillers for t in self.doc])
+        near = _near_signs(spans, self.sentence_ids, [t.norm_ in matcher.fillers for t in self.doc], self.r.near_gap)
         self.facts = _longest_per_group([s for s in spans if s.kind in FACT_KINDS], loose=list(near))
         self.near_gaps = near  # near sign span -> the tokens between its halves
         self.contexts = [s for s in spans if s.kind == "context"]
         unsure = [s for s in spans if s.kind == "unsure"]
+        self.pseudo_at = [reach > 0 for reach in _reach(len(doc), [s for s in spans if s.kind == "pseudo"])]
         self.unsure_at = [reach > 0 for reach in _reach(len(doc), unsure)]
         # The words between a near sign's halves are not part of it: a "not"
         # there ("leg isn't cold or pale") is a cue for what follows too.
@@ -231,11 +213,10 @@ class _Reading:
     def _kept_by_signs(self, span: Span, present: set[str]) -> bool:
         """'short of breath during parkrun and my calf is swollen': running talk
         alone, a warning sign with the other sign named anywhere in the message."""
-        _, value, *_ = span.key.split(":")
-        return bool(present.intersection(self.m.lexicon["signs"][value].get("keep_with_signs", ())))
+        return bool(present.intersection(self.m.lexicon["signs"][span.value].get("keep_with_signs", ())))
 
     def _mention(self, span: Span) -> Mention | None:
-        fact, value, *polarity = span.key.split(":")
+        fact, value = span.kind, span.value
         scope = self._scope(span)
         if scope == "unsure" and self._doubt_is_about_it(span):
             return None
@@ -246,53 +227,34 @@ class _Reading:
                 return None
             first, last = self.doc[span.start], self.doc[span.end - 1]
             return Mention(fact, value, first.idx, last.idx + len(last.text), True)
-        stated = not (polarity and polarity[0] == "absent")
-        if not stated and scope == "neg" and self._denial_is_a_list_before(span.start):
-            scope = None  # "no swelling, walking fine": the "no" was for the swelling
+        stated = span.tag != "absent"
+        if scope == "listed_neg":
+            # A denial run down a list denies its items; a phrase that already
+            # says a sign is absent ("no swelling, walking fine") keeps its meaning.
+            scope = "neg" if stated else None
         present = {"neg": not stated, "yes": True}.get(scope, stated)
-        if fact == "sign" and scope == "neg" and stated and self._hedged_then_redescribed(span):
+        if fact == "sign" and scope == "neg" and stated and self._hedged(span):
             present = True
         if fact != "sign" and not present:
             return None  # "not sharp" says nothing about which pain it is
         first, last = self.doc[span.start], self.doc[span.end - 1]
         return Mention(fact, value, first.idx, last.idx + len(last.text), present)
 
-    def _denial_is_a_list_before(self, start: int) -> bool:
-        """Is the nearest denial before `start` behind a comma? A denial that runs
-        down a list denies signs; a phrase that already says a sign is absent
-        ("walking fine", "sleeping ok") keeps its own meaning there."""
-        for i in range(start - 1, max(-1, start - 1 - SCOPE_TOKENS), -1):
-            if self._is_cue(i):
-                return False
-            if self.doc[i].text == ",":
-                return True
-        return False
-
-    def _hedged_then_redescribed(self, span: Span) -> bool:
-        """'not chest pain exactly, more like pressure': a hedge next to the denial
-        ('not exactly', 'not quite', '... as such') and, in the same sentence,
-        'more like', 'more of', 'rather' after the sign."""
-        doc = self.doc
-        near = range(max(0, span.start - 3), min(len(doc), span.end + 2))
-        if not any(doc[i].lower_ in HEDGES for i in near):
-            return False
-        for i in range(span.end, min(len(doc), span.end + SCOPE_TOKENS)):
-            if doc[i].text in CLAUSE_ENDS:
-                return False
-            following = doc[i + 1].lower_ if i + 1 < len(doc) else ""
-            if doc[i].lower_ == "rather" or (doc[i].lower_ == "more" and following in REDESCRIBED):
-                return True
-        return False
+    def _hedged(self, span: Span) -> bool:
+        """A hedge next to the denial ("not chest pain exactly", "not quite
+        swollen"): the runner words the sign differently, and it stands."""
+        doc, reach = self.doc, self.r.hedge_reach
+        return any(doc[i].lower_ in self.r.hedges for i in range(max(0, span.start - reach), min(len(doc), span.end + reach)))
 
     def _doubt_is_about_it(self, span: Span) -> bool:
         """'not sure if it's swollen' doubts the swelling; 'not sure if my swollen
         calf is serious' takes the swelling as given and doubts something else."""
         clause = self.clause_ids[span.start]
-        for i in range(span.end, min(len(self.doc), span.end + SCOPE_TOKENS)):
+        for i in range(span.end, min(len(self.doc), span.end + self.r.max_scope)):
             token = self.doc[i]
             if self.clause_ids[i] != clause or token.is_punct:
                 return True
-            if not (self.term_at[i] or token.norm_ in LIST_WORDS or token.norm_ in DOUBT_TAILS):
+            if not (self.term_at[i] or token.norm_ in self.r.list_words or token.norm_ in self.r.doubt_tails):
                 return False
         return True
 
@@ -307,7 +269,7 @@ class _Reading:
     def _answer_after(self, end: int) -> str | None:
         """'Swelling? No.' denies it, 'Red: yes' states it, 'Warm? not sure' doubts it."""
         doc = self.doc
-        if end < len(doc) and doc[end].text in AFTER_SEPARATORS:
+        if end < len(doc) and doc[end].text in self.r.answer_separators:
             end += 1
         elif end + 1 < len(doc) and not (doc[end + 1].is_punct or doc[end + 1].is_space):
             return None  # without a separator only a lone word counts: "swelling no, red yes"
@@ -316,22 +278,22 @@ class _Reading:
         if self.unsure_at[end]:
             return "unsure"
         word = doc[end].lower_
-        return "neg" if word in DENIED_AFTER else "yes" if word in AFFIRMED_AFTER else None
+        return "neg" if word in self.r.negated_after else "yes" if word in self.r.affirmed_after else None
 
     def _ability_denied(self, start: int) -> bool:
         """Is the phrase at `start` something the runner says they cannot do?
         'can't (I / seem to / even) ...', 'could hardly ...', 'not able to ...', 'unable to ...'."""
         doc = self.doc
         able = False  # "able" seen: any denial before it counts ("haven't been able to", "shouldn't I be able to")
-        for i in range(start - 1, max(-1, start - 1 - NEGATION_REACH), -1):
+        for i in range(start - 1, max(-1, start - 1 - self.r.reach), -1):
             norm = doc[i].norm_
             if norm == "unable":
                 return True
             able = able or norm == "able"
-            if norm in ABILITY_DENIALS | {"never"} and (able or self._after_modal(i)):
+            if norm in self.r.ability_denials | {"never"} and (able or self._after_modal(i)):
                 return True
-            listed = norm in ABILITY_LISTED and i + 1 < len(doc) and doc[i + 1].norm_ == "or"
-            if norm not in ABILITY_REACH and norm not in ABILITY_MODALS and not listed:
+            listed = norm in self.r.ability_listed and i + 1 < len(doc) and doc[i + 1].norm_ == "or"
+            if norm not in self.r.ability_reach and norm not in self.r.ability_modals and not listed:
                 break
         return self._denied_after(start)
 
@@ -339,25 +301,25 @@ class _Reading:
         """'tried to move my toes but couldn't': the denial follows the phrase, and
         is all that follows it ('I can walk on it but can't run' is no denial of walking)."""
         doc = self.doc
-        contrast = next((i for i in range(start, len(doc)) if doc[i].lower_ in CONTRASTS), None)
-        if contrast is None or contrast - start > NEGATION_REACH:
+        contrast = next((i for i in range(start, len(doc)) if doc[i].lower_ in self.r.contrasts), None)
+        if contrast is None or contrast - start > self.r.reach:
             return False
         norms = []
         for token in doc[contrast + 1:]:
             if token.is_punct or token.is_space:
                 break
             norms.append(token.norm_)
-        allowed = ABILITY_MODALS | ABILITY_DENIALS | ABILITY_REACH | {"it", "do"}
-        if not norms or len(norms) > NEGATION_REACH or not set(norms) <= allowed:
+        allowed = self.r.ability_modals | self.r.ability_denials | self.r.ability_reach | {"it", "do"}
+        if not norms or len(norms) > self.r.reach or not set(norms) <= allowed:
             return False
-        return any(n in ABILITY_DENIALS and j > 0 and norms[j - 1] in ABILITY_MODALS for j, n in enumerate(norms))
+        return any(n in self.r.ability_denials and j > 0 and norms[j - 1] in self.r.ability_modals for j, n in enumerate(norms))
 
     def _after_modal(self, i: int) -> bool:
         """'can't', 'could hardly', and the question order 'can I not'."""
         doc = self.doc
-        if i > 0 and doc[i - 1].norm_ in ABILITY_MODALS:
+        if i > 0 and doc[i - 1].norm_ in self.r.ability_modals:
             return True
-        return i > 1 and doc[i - 1].norm_ in ("i", "you") and doc[i - 2].norm_ in ABILITY_MODALS
+        return i > 1 and doc[i - 1].norm_ in ("i", "you") and doc[i - 2].norm_ in self.r.ability_modals
 
     def _cue_between(self, start: int, end: int) -> str | None:
         """A cue between the halves of a near sign: 'my pee isn't dark'."""
@@ -369,44 +331,44 @@ class _Reading:
         return None
 
     def _cue_before(self, start: int) -> str | None:
-        """'neg', 'unsure' or None: the cue, if any, whose scope reaches `start`.
+        """'neg', 'listed_neg' (a denial carried over a list comma), 'unsure' or
+        None: the cue, if any, whose scope reaches `start`.
 
         A cue reaches forward over other phrases, list words and a few light
         words ("don't think it's", "no sign of any"); anything else, a new
         clause or a breaker ("but", ".") ends its reach.
         """
-        reach = 0
-        for i in range(start - 1, max(-1, start - 1 - SCOPE_TOKENS), -1):
+        reach, listed = 0, False
+        for i in range(start - 1, max(-1, start - 1 - self.r.max_scope), -1):
             token = self.doc[i]
             if self.unsure_at[i]:
                 return "unsure"
             if self.term_at[i] and not (self._is_cue(i) and self.term_reach[i] > start):
                 continue  # another phrase; its own "not" counts only where it overlaps this one
             if self._is_cue(i):
-                return "neg" if self._cue_applies(i, start) and not self._denied_one_by_one(i, start) else None
+                applies = self._cue_applies(i, start) and not self._denied_one_by_one(i, start)
+                return ("listed_neg" if listed else "neg") if applies else None
             if self._ends_scope(i):
                 return None
             if token.text == ",":
                 if not self._list_comma(i):
                     return None
-            elif token.norm_ not in LIST_WORDS:
+                listed = True
+            elif token.norm_ not in self.r.list_words:
                 reach += 1
-                if reach > NEGATION_REACH or token.norm_ not in self.m.reach_over:
+                if reach > self.r.reach or token.norm_ not in self.r.reaches_over:
                     return None
         return None
 
     def _is_cue(self, i: int) -> bool:
+        """A denial cue, unless a pseudo-cue covers it ("can't not", "never been this")."""
         token = self.doc[i]
-        return token.lower_ in self.m.negation_cues or token.norm_ in self.m.negation_cues
+        return (token.lower_ in self.r.negated or token.norm_ in self.r.negated) and not self.pseudo_at[i]
 
     def _cue_applies(self, i: int, start: int) -> bool:
         doc = self.doc
         if i + 1 < len(doc) and doc[i + 1].is_punct:
             return False  # "No, it's swollen", "nope - can't walk": an answer, not a denial
-        if doc[i].lower_ == "never" and any(doc[j].lower_ in COMPARATIVES for j in range(i + 1, start)):
-            return False  # "never been this breathless": it is, more than ever
-        if self._double_negative(i):
-            return False  # "I can't not limp": two denials state it
         if self._past_only(start):
             return False  # "wasn't short of breath until today": it is now
         if doc[i].lower_ == "without":
@@ -422,26 +384,19 @@ class _Reading:
         earlier = range(max(0, cue - 3), cue)
         return any(self._is_cue(j) and self.clause_ids[j] == self.clause_ids[cue] for j in earlier)
 
-    def _double_negative(self, i: int) -> bool:
-        """A 'not' straight after a contracted denial: "can't not", "don't not", "cannot not"."""
-        doc = self.doc
-        if doc[i].lower_ != "not" or i == 0 or doc[i - 1].norm_ != "not":
-            return False
-        return doc[i - 1].lower_ != "not" or (i > 1 and doc[i - 2].lower_ == "can")
-
     def _past_only(self, start: int) -> bool:
         """Does the clause go on with 'before' or 'until', making the denial about the past?"""
         doc = self.doc
-        for j in range(start, min(len(doc), start + SCOPE_TOKENS)):
-            if doc[j].lower_ in UNTIL:
+        for j in range(start, min(len(doc), start + self.r.max_scope)):
+            if doc[j].lower_ in self.r.until:
                 return True
-            if doc[j].lower_ in CONTRASTS and self._taken_back(j):
+            if doc[j].lower_ in self.r.contrasts and self._taken_back(j):
                 return True  # "wasn't breathless during the race but now I am"
-            if doc[j].lower_ in BEFORE:
+            if doc[j].lower_ in self.r.before:
                 after = doc[j + 1] if j + 1 < len(doc) else None
                 # "wasn't short of breath before but I am now": a contrast ends the past too.
-                return after is None or after.is_punct or after.lower_ in NOW_WORDS | CONTRASTS
-            if self._ends_scope(j) and self.doc[j].lower_ not in LIST_WORDS:
+                return after is None or after.is_punct or after.lower_ in self.r.now | self.r.contrasts
+            if self._ends_scope(j) and self.doc[j].lower_ not in self.r.list_words:
                 return False
         return False
 
@@ -449,21 +404,21 @@ class _Reading:
         """Is what follows `contrast` only 'now I am', 'it is now', 'it does today':
         the denied sign, affirmed for the present?"""
         said = []
-        for token in self.doc[contrast + 1:contrast + 1 + NEGATION_REACH + 1]:
-            if token.text in CLAUSE_ENDS or token.is_space or token.text == "," or token.norm_ == "and":
+        for token in self.doc[contrast + 1:contrast + 1 + self.r.reach + 1]:
+            if token.text in self.r.clause_ends or token.is_space or token.text == "," or token.norm_ == "and":
                 break  # "... but it is now, and it's hot": the take-back ends with its clause
             if not token.is_punct:
                 said.append(token.norm_)
-        return (any(norm in TAKE_BACK_VERBS for norm in said)
-                and all(norm in TAKE_BACK_VERBS | TAKE_BACK_WORDS | SUBJECTS | NOW_WORDS for norm in said))
+        return (any(norm in self.r.take_back_verbs for norm in said)
+                and all(norm in self.r.take_back_verbs | self.r.take_back_words | self.r.clause_subjects | self.r.now for norm in said))
 
     def _ends_scope(self, i: int) -> bool:
         token = self.doc[i]
-        if token.text in CLAUSE_ENDS or token.is_space or token.lower_ in self.m.breakers:
+        if token.text in self.r.clause_ends or token.is_space or token.lower_ in self.r.terminators:
             return True
         if token.norm_ == "and" and i + 1 not in self.term_starts:
             return True  # "no swelling and feels hot": "and" joins clauses, not list items
-        return _starts_new_clause(self.doc, i)
+        return self._starts_new_clause(i)
 
     def _list_comma(self, comma: int) -> bool:
         """Does a denial carry over this comma? Only inside a list that reads as one:
@@ -471,7 +426,7 @@ class _Reading:
         warmth"). "no chest pain, short of breath" may be two statements, and then
         the safe reading keeps the second."""
         after = comma + 1
-        if after < len(self.doc) and self.doc[after].norm_ in LIST_WORDS:
+        if after < len(self.doc) and self.doc[after].norm_ in self.r.list_words:
             after += 1  # "redness, or warmth"
         if comma == 0 or not self.term_at[comma - 1] or after not in self.term_starts:
             return False
@@ -483,18 +438,18 @@ class _Reading:
         """The token range around `comma` that can belong to one list."""
         def in_list(j: int) -> bool:
             token = self.doc[j]
-            return (self.term_at[j] or token.text == "," or token.norm_ in LIST_WORDS
-                    or (token.norm_ in self.m.reach_over and not _starts_new_clause(self.doc, j)))
+            return (self.term_at[j] or token.text == "," or token.norm_ in self.r.list_words
+                    or (token.norm_ in self.r.reaches_over and not self._starts_new_clause(j)))
 
         lo, hi = comma, comma + 1
-        while lo > max(0, comma - SCOPE_TOKENS) and in_list(lo - 1) and not self._is_cue(lo - 1):
+        while lo > max(0, comma - self.r.max_scope) and in_list(lo - 1) and not self._is_cue(lo - 1):
             lo -= 1
-        while hi < min(len(self.doc), comma + SCOPE_TOKENS) and in_list(hi):
+        while hi < min(len(self.doc), comma + self.r.max_scope) and in_list(hi):
             hi += 1
         return lo, hi
 
     def _clause_start(self, i: int) -> int:
-        limit = max(0, i - SCOPE_TOKENS)
+        limit = max(0, i - self.r.max_scope)
         while i > limit and not self._ends_scope(i - 1):
             i -= 1
         return i
@@ -504,8 +459,8 @@ class _Reading:
         end or a contrast ("but"), and with `commas` a comma or a new subject ("and it")."""
         ids, clause = [], 0
         for i, token in enumerate(self.doc):
-            if token.text in CLAUSE_ENDS or token.is_space or token.lower_ in CONTRASTS or (
-                    commas and (token.text == "," or _starts_new_clause(self.doc, i))):
+            if token.text in self.r.clause_ends or token.is_space or token.lower_ in self.r.contrasts or (
+                    commas and (token.text == "," or self._starts_new_clause(i))):
                 clause += 1
             ids.append(clause)
         return ids
@@ -513,32 +468,31 @@ class _Reading:
     def _ordinary_here(self, span: Span) -> bool:
         """'out of breath at the end of my 10k': a sign whose clause also names
         ordinary effort (and nothing that makes it a sign again) is running talk."""
-        fact, value, *_ = span.key.split(":")
-        if fact != "sign" or not self.contexts:
+        if span.kind != "sign" or not self.contexts:
             return False
-        ours = [c for c in self.contexts if c.key.split(":")[1] == value]
+        ours = [c for c in self.contexts if c.value == span.value]
         clause = {self.clause_ids[i] for i in range(span.start, span.end)}
-        ordinary = any(c.key.endswith(":ordinary") and self.clause_ids[c.start] in clause for c in ours)
+        ordinary = any(c.tag == "ordinary" and self.clause_ids[c.start] in clause for c in ours)
         # A word that keeps the sign counts anywhere in the sentence, commas or
         # not: "my wee is dark yellow, almost brown" is still the warning sign.
         sentence = {self.sentence_ids[i] for i in range(span.start, span.end)}
-        kept = any(c.key.endswith(":keep") and self.sentence_ids[c.start] in sentence for c in ours)
+        kept = any(c.tag == "keep" and self.sentence_ids[c.start] in sentence for c in ours)
         return ordinary and not kept and not self._taken_back_later(span.end)
+
+    def _starts_new_clause(self, i: int) -> bool:
+        """'not numb and it is red': a pronoun after 'and', a comma or 'but' opens a new clause."""
+        doc = self.doc
+        return doc[i].lower_ in self.r.clause_subjects and i > 0 and doc[i - 1].lower_ in self.r.clause_joiners
 
     def _taken_back_later(self, end: int) -> bool:
         """'wasn't breathless during the race but now I am': the race was then, the sign is now."""
-        for j in range(end, min(len(self.doc), end + SCOPE_TOKENS)):
+        for j in range(end, min(len(self.doc), end + self.r.max_scope)):
             token = self.doc[j]
-            if token.text in CLAUSE_ENDS or token.is_space:
+            if token.text in self.r.clause_ends or token.is_space:
                 return False
-            if token.lower_ in CONTRASTS:
+            if token.lower_ in self.r.contrasts:
                 return self._taken_back(j)
         return False
-
-
-def _starts_new_clause(doc, i: int) -> bool:
-    """'not numb and it is red': a pronoun after 'and', a comma or 'but' opens a new clause."""
-    return doc[i].lower_ in SUBJECTS and i > 0 and doc[i - 1].lower_ in ("and", ",", "but", "so", "&")
 
 
 def _reach(length: int, spans, skip: dict[Span, tuple[int, int]] | None = None) -> list[int]:
@@ -564,26 +518,27 @@ def _without_ordinary(spans: list[Span]) -> list[Span]:
         s.end <= o.end and o.end - o.start > s.end - s.start for o in covering.get(s.start, ()))]
 
 
-def _near_signs(spans: list[Span], sentence_ids: list[int], fillers: list[bool]) -> dict[Span, tuple[int, int]]:
+def _near_signs(spans: list[Span], sentence_ids: list[int], fillers: list[bool],
+                near_gap: int) -> dict[Span, tuple[int, int]]:
     """Signs said in two halves a few words apart in one sentence: 'pee is really dark',
     'I coughed and there was blood'. Each maps to the token range between its halves.
     Filler words do not count towards the gap: 'peed and it was like really dark'."""
     halves: dict[tuple[str, str], list[Span]] = {}
     for span in spans:
         if span.kind == "near":
-            _, sign, rule, side = span.key.split(":")
-            halves.setdefault((sign, rule), [[], []])[int(side)].append(span)
+            rule, side = span.tag.split(":")
+            halves.setdefault((span.value, rule), [[], []])[int(side)].append(span)
     found: dict[Span, tuple[int, int]] = {}
     for (sign, _), (firsts, seconds) in halves.items():
         for a in firsts:
             for b in seconds:
-                if abs(a.start - b.start) > NEAR_GAP + 8:
+                if abs(a.start - b.start) > near_gap + 8:
                     continue  # too far apart for any phrase lengths: skip the detailed test
                 left, right = (a, b) if a.start <= b.start else (b, a)
                 gap = right.start - left.end - sum(fillers[left.end:right.start])
                 same_sentence = sentence_ids[left.start] == sentence_ids[right.end - 1]
-                if right.start >= left.end and gap <= NEAR_GAP and same_sentence:
-                    found[_span(f"sign:{sign}:present", left.start, right.end)] = (left.end, right.start)
+                if right.start >= left.end and gap <= near_gap and same_sentence:
+                    found[Span("sign", sign, "present", left.start, right.end)] = (left.end, right.start)
     return found
 
 
@@ -593,7 +548,7 @@ def _longest_per_group(spans: list[Span], loose: list[Span] = ()) -> list[Span]:
     kept: list[Span] = []
     taken: dict[str, set[int]] = {}  # group -> tokens already covered by a kept phrase
     for span in sorted(spans, key=_longest_first) + sorted(loose, key=_longest_first):
-        tokens = taken.setdefault(_group(span.key), set())
+        tokens = taken.setdefault(_group(span), set())
         if not tokens.intersection(range(span.start, span.end)):
             tokens.update(range(span.start, span.end))
             kept.append(span)
@@ -604,18 +559,17 @@ def _longest_first(span: Span) -> tuple[int, int]:
     return span.start - span.end, span.start
 
 
-def _group(key: str) -> str:
+def _group(span: Span) -> tuple[str, ...]:
     """Overlapping phrases of one group compete. A when-denied phrase has its
     own group, so "catch my breath" keeps both readings: said ("stopped to
     catch my breath") and denied ("can't seem to catch my breath")."""
-    parts = key.split(":")
-    if parts[0] == "sign":
-        return key if parts[2] == WHEN_DENIED else ":".join(parts[:2])
-    return parts[0]
+    if span.kind == "sign":
+        return (span.kind, span.value, span.tag == WHEN_DENIED)
+    return (span.kind,)
 
 
 def _is_when_denied(span: Span) -> bool:
-    return span.kind == "sign" and span.key.endswith(":" + WHEN_DENIED)
+    return span.kind == "sign" and span.tag == WHEN_DENIED
 
 
 def _with_onset_delay(text: str, mentions: list[Mention]) -> list[Mention]:
@@ -688,20 +642,20 @@ class _Matcher:
 
     def __init__(self, lexicon: dict):
         self.lexicon = lexicon
-        self.negation_cues = set(lexicon["negation_cues"])
-        self.breakers = set(lexicon["scope_breakers"])
         self.answers = {k: [_plain(p) for p in v] for k, v in lexicon["answers"].items() if k != "emoji"}
         self.answers["emoji"] = lexicon["answers"]["emoji"]
         self.answers["none_strong"] = [p for p in self.answers["none"] if p not in BARE_NO]
         table = _phrase_table(lexicon)
         self.nlp = _pipeline(lexicon["normalise"], _domain_words(table, lexicon["normalise"]), lexicon["split"])
-        self.reach_over = {t.norm_ for t in self.nlp(" ".join(lexicon["negation_reaches_over"]))}
+        self.rules = ScopeRules(lexicon["context"], lambda words: [t.norm_ for t in self.nlp(" ".join(words))])
         self.fillers = {t.norm_ for t in self.nlp(" ".join(lexicon["fillers"]))}
         from spacy.matcher import PhraseMatcher
 
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="NORM")
-        for key, phrases in table.items():
-            self.matcher.add(key, list(self.nlp.pipe(phrases)))
+        # The matcher wants string keys; each stands for its label.
+        self.labels = {":".join(label): label for label in table}
+        for label, phrases in table.items():
+            self.matcher.add(":".join(label), list(self.nlp.pipe(phrases)))
 
     def phrases(self, doc) -> list[Span]:
         """Matches in `doc`, and in `doc` without its filler words, so that
@@ -712,11 +666,11 @@ class _Matcher:
         if len(kept) < len(doc):
             for key, start, end in self.matcher(_subdoc(doc.vocab, [tokens[i] for i in kept])):
                 found.add(self._span((key, kept[start], kept[end - 1] + 1)))
-        return sorted(found, key=lambda s: (s.start, s.end, s.key))
+        return sorted(found, key=lambda s: (s.start, s.end, s.kind, s.value, s.tag))
 
     def _span(self, match) -> Span:
         key, start, end = match
-        return _span(self.nlp.vocab.strings[key], start, end)
+        return _span(self.labels[self.nlp.vocab.strings[key]], start, end)
 
 
 def _subdoc(vocab, tokens: list[_Token]):
@@ -729,30 +683,32 @@ def _subdoc(vocab, tokens: list[_Token]):
     return sub
 
 
-def _phrase_table(lexicon: dict) -> dict[str, list[str]]:
-    table: dict[str, list[str]] = {"unsure": lexicon["uncertainty_cues"], "ordinary": lexicon["ordinary"]}
+def _phrase_table(lexicon: dict) -> dict[Label, list[str]]:
+    context = lexicon["context"]
+    table: dict[Label, list[str]] = {Label("unsure"): context["possible"], Label("pseudo"): context["pseudo"],
+                                     Label("ordinary"): lexicon["ordinary"]}
     for fact in CORE_FACTS:
         for value, phrases in lexicon[fact].items():
-            table[f"{fact}:{value}"] = phrases
+            table[Label(fact, value)] = phrases
     for sign, entry in lexicon["signs"].items():
         for polarity in ("present", "absent", WHEN_DENIED):
             if polarity in entry:
-                table[f"sign:{sign}:{polarity}"] = entry[polarity]
+                table[Label("sign", sign, polarity)] = entry[polarity]
         for rule, halves in enumerate(entry.get("near", [])):
             for side, phrases in enumerate(halves):
-                table[f"near:{sign}:{rule}:{side}"] = phrases
-        for context in ("ordinary", "keep"):
-            if f"{context}_with" in entry:
-                table[f"context:{sign}:{context}"] = entry[f"{context}_with"]
+                table[Label("near", sign, f"{rule}:{side}")] = phrases
+        for context_kind in ("ordinary", "keep"):
+            if f"{context_kind}_with" in entry:
+                table[Label("context", sign, context_kind)] = entry[f"{context_kind}_with"]
     return table
 
 
-def _domain_words(table: dict[str, list[str]], normalise: dict[str, str]) -> set[str]:
+def _domain_words(table: dict[Label, list[str]], normalise: dict[str, str]) -> set[str]:
     """Words a typo may be corrected to: those of body parts, pains and signs,
     and the slang and misspellings the normalise table already knows."""
     words = {w for w in normalise if w.isalpha() and len(w) >= 4}
-    for key, phrases in table.items():
-        if key.split(":")[0] in ("location", "pain_type", "sign", "near"):
+    for label, phrases in table.items():
+        if label.kind in ("location", "pain_type", "sign", "near"):
             for phrase in phrases:
                 words.update(w for w in re.findall(r"[a-z]+", phrase.lower()) if len(w) >= 4)
     return words

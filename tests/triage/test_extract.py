@@ -889,3 +889,34 @@ def test_extract_is_fast():
         extract(text, NOW)
     per_call_ms = (time.perf_counter() - start) / len(messages) * 1000
     assert per_call_ms < 5, f"{per_call_ms:.2f} ms per call"  # ~0.3 ms on a laptop; slack for CI
+
+
+# --- The scope rules are data (lexicon.yml, `context`): NegEx and ConText cue lists.
+
+@pytest.mark.parametrize("text, signs", [
+    # pseudo-cues: a cue word that denies nothing
+    ("i cannot not limp", {"worse_with_movement": True}),
+    ("never felt so breathless in my life", {"breathlessness": True}),
+    # a hedge next to a denial: the sign stands, worded otherwise
+    ("it's not quite swollen, more puffy", {"swelling": True}),
+    # historical: denied only until now
+    ("my calf wasn't swollen till this morning", {"swelling": True}),
+    # a denial down a list denies each item; a phrase of absence keeps its meaning
+    ("no swelling, redness or warmth", {"swelling": False, "redness": False, "warmth": False}),
+])
+def test_scope_rules_from_the_lexicon(text, signs):
+    assert extract(text).signs() == signs
+
+
+def test_every_pseudo_cue_holds_a_cue_word_and_every_list_is_a_list():
+    import yaml
+
+    from triage.extract import LEXICON_PATH, ScopeRules
+
+    context = yaml.safe_load(LEXICON_PATH.read_text(encoding="utf-8"))["context"]
+    cues = set(context["negated"]) | {"can't", "cannot", "couldn't", "don't", "didn't"}
+    for phrase in context["pseudo"]:
+        assert cues & set(phrase.split()), phrase  # else it is no pseudo-cue, just a phrase
+    rules = ScopeRules(context, lambda words: list(words))
+    for name in ScopeRules.NUMBERS:
+        assert isinstance(getattr(rules, name), int) and getattr(rules, name) > 0
