@@ -325,6 +325,14 @@ def _yes_no(tracker: Tracker, sign: str) -> bool | None:
     return {"yes": True, "no": False}.get(learned or "")
 
 
+SOMEONE_ELSE = "someone_else"
+INTRO = ("I'm sorry your legs hurt. I'll ask a few quick questions, then tell you what I think you should do. "
+         "You can say \"not sure\" to any question, or \"stop\" at any time.")
+INTRO_THEM = ("I'm sorry they're hurting. I'll ask a few quick questions about them; answer as best you can "
+              "for them, then I'll tell you what I think they should do. You can say \"not sure\" to any "
+              "question, or \"stop\" at any time.")
+
+
 class ActionStartAssessment(Action):
     """A new assessment: forget the last one, keep what this message says."""
 
@@ -339,8 +347,10 @@ class ActionStartAssessment(Action):
             said_now = latest_entities(tracker, slot)
             events.append(SlotSet(slot, said_now[-1]["value"] if said_now else None))
         events.append(SlotSet("signs", signs_in_latest_message(tracker) or None))
+        about_them = bool(latest_entities(tracker, "subject"))
+        events.append(SlotSet("subject", SOMEONE_ELSE if about_them else None))
         answer_what_the_report_asks(dispatcher, tracker.latest_message.get("text") or "")
-        dispatcher.utter_message(text="I'm sorry your legs hurt. I'll ask a few quick questions, then tell you what I think you should do. You can say \"not sure\" to any question, or \"stop\" at any time.")
+        dispatcher.utter_message(text=INTRO_THEM if about_them else INTRO)
         return events
 
 
@@ -397,7 +407,10 @@ class AskQuestion(Action, ABC):
     def _spec(self, tracker: Tracker) -> dict:
         if self.slot == SIGN_CHECK:
             return sign_check_question(_sign_asked_back(tracker))
-        return questions()[self.slot]
+        spec = questions()[self.slot]
+        if tracker.get_slot("subject") == SOMEONE_ELSE and "them" in spec:
+            return {**spec, "text": spec["them"]}  # "How long have they had it?"
+        return spec
 
     def _text(self, spec: dict, asked_again: bool, tracker: Tracker) -> str:
         if self.slot == "warning_signs" and asked_again and signs_in_latest_message(tracker):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -43,17 +44,36 @@ def sign_check_question(sign: str) -> dict:
     return {"text": data["sign_checks"][sign], "buttons": data["sign_check_buttons"]}
 
 
-def triage_text(result: TriageResult) -> str:
-    """The level, why, what to do now and if worse, unknowns, and the caveat."""
+def triage_text(result: TriageResult, about_them: bool = False) -> str:
+    """The level, why, what to do now and if worse, unknowns, and the caveat.
+    `about_them`: the person assessed is not the writer (a parent, a coach),
+    and what is said of them speaks of them ("Their pain is ...")."""
     advice = result.advice
+    said_of = of_them if about_them else str
     parts = [f"**{HEADLINES[result.level]}**", advice.now]
+    if about_them:
+        parts.insert(1, "This is about the person you are writing for.")
     if result.reasons:
-        parts.append("Why: " + " ".join(_sentence(r.text) for r in result.reasons))
+        parts.append("Why: " + " ".join(said_of(_sentence(r.text)) for r in result.reasons))
     parts.append("If it gets worse: " + advice.if_worse)
     if unknown := [FACT_NAMES[f] for f in result.unknown if f in FACT_NAMES]:
-        parts.append("I couldn't take into account " + _join(unknown) + ", so treat this with care.")
+        parts.append(said_of("I couldn't take into account " + _join(unknown) + ", so treat this with care."))
     parts.append(advice.not_a_diagnosis)
     return "\n\n".join(parts)
+
+
+# Second person to third, for what is said of the person assessed: objects
+# first ("made you stop" is "made them stop"), then "your" and "you".
+THEM = ((re.compile(r"\b(made|makes|wake|wakes|let|lets) you\b"), r"\1 them"),
+        (re.compile(r"\byou've\b"), "they've"), (re.compile(r"\bYour\b"), "Their"),
+        (re.compile(r"\byour\b"), "their"), (re.compile(r"\bYou\b"), "They"), (re.compile(r"\byou\b"), "they"))
+
+
+def of_them(text: str) -> str:
+    """'Your pain gets worse when you move' -> 'Their pain gets worse when they move'."""
+    for pattern, replacement in THEM:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 def checklist_buttons(signs_known: dict[str, bool]) -> list[dict]:

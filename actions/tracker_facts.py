@@ -74,6 +74,12 @@ def latest_entities(tracker: Tracker, entity: str) -> list[dict]:
     return [e for e in tracker.latest_message.get("entities", []) if e.get("entity") == entity]
 
 
+def about_them(tracker: Tracker) -> bool:
+    """Is the person assessed someone other than the writer? Set when the
+    assessment starts; an emergency in the very first message reads it there."""
+    return tracker.get_slot("subject") == "someone_else" or bool(latest_entities(tracker, "subject"))
+
+
 def latest_answer(tracker: Tracker) -> str | None:
     """'unsure' or 'none' when the latest message is that whole answer."""
     intent = (tracker.latest_message.get("intent") or {}).get("name")

@@ -7,7 +7,7 @@ from rasa_sdk import Action
 from rasa_sdk.events import EventType, SlotSet
 
 from actions.messages import triage_text
-from actions.tracker_facts import facts_from_tracker, signs_in_latest_message
+from actions.tracker_facts import about_them, facts_from_tracker, signs_in_latest_message
 from triage.engine import Reason, TriageResult, assess
 from triage.advice import load_advice
 
@@ -26,7 +26,7 @@ class ActionTriage(Action):
 
     async def run(self, dispatcher, tracker, domain) -> List[EventType]:
         result = assess(facts_from_tracker(tracker))
-        dispatcher.utter_message(text=triage_text(result), json_message=result.to_payload())
+        dispatcher.utter_message(text=triage_text(result, about_them(tracker)), json_message=result.to_payload())
         return [SlotSet("assessment_done", True)]
 
 
@@ -38,7 +38,7 @@ class ActionEmergency(Action):
         result = assess(facts_from_tracker(tracker, signs_in_latest_message(tracker)))
         if result.level != "emergency":
             result = _stated_emergency(result)
-        dispatcher.utter_message(text=triage_text(result), json_message=result.to_payload())
+        dispatcher.utter_message(text=triage_text(result, about_them(tracker)), json_message=result.to_payload())
         return [SlotSet("assessment_done", True), SlotSet("requested_slot", None)]
 
 

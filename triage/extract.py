@@ -70,6 +70,7 @@ class Mention:
     start: int
     end: int
     present: bool = True  # False when the runner denies it
+    other: bool = False  # said of someone else ("my mate had chest pain")
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,12 @@ class Extraction:
     mentions: tuple[Mention, ...]
     answer: str | None  # "unsure", "none" or "stop" when the whole message says so
     nothing_else: bool = False  # "..., none of the rest": the checklist is answered
+    # The message speaks only of someone else's pain (a parent, a coach): they
+    # are the one assessed, and every fact counts.
+    someone_else: bool = False
+    # In a runner's own message, what was said of someone else: never the
+    # runner's facts; its signs are asked back.
+    others: tuple[Mention, ...] = ()
 
     def value(self, fact: str) -> str | float | None:
         """The value the runner gave for a core fact or duration, if any."""
@@ -123,7 +130,16 @@ def extract(text: str, now: datetime | None = None) -> Extraction:
         # The duration above is then only the run's age; pain_age_hours uses
         # the onset to date the pain itself.
         mentions.append(Mention("run_age", f"{run_age:g}", 0, len(text)))
-    return Extraction(tuple(mentions), _whole_answer(text, mentions), _says_nothing_else(text))
+    someone_else = _about_someone_else(mentions)
+    others = () if someone_else else tuple(m for m in mentions if m.other)
+    mentions = mentions if someone_else else [m for m in mentions if not m.other]
+    return Extraction(tuple(mentions), _whole_answer(text, mentions), _says_nothing_else(text), someone_else, others)
+
+
+def _about_someone_else(mentions: list[Mention]) -> bool:
+    """Pain said of someone else, and none of the writer's own."""
+    pain = [m for m in mentions if m.fact in ("location", "pain_type", "sign") and m.present]
+    return any(m.other for m in pain) and not any(not m.other for m in pain if m.fact != "sign")
 
 
 def _clean(text: str) -> str:
@@ -188,6 +204,7 @@ class _Reading:
         self.contexts = [s for s in spans if s.kind == "context"]
         unsure = [s for s in spans if s.kind == "unsure"]
         self.pseudo_at = [reach > 0 for reach in _reach(len(doc), [s for s in spans if s.kind == "pseudo"])]
+        self.other_at = self._other_person_scope([s for s in spans if s.kind == "other"])
         self.unsure_at = [reach > 0 for reach in _reach(len(doc), unsure)]
         # The words between a near sign's halves are not part of it: a "not"
         # there ("leg isn't cold or pale") is a cue for what follows too.
@@ -200,6 +217,18 @@ class _Reading:
         self.term_starts = {s.start for s in terms}
         # A fact inside a doubt ("hard to say") is the doubt, not the fact.
         self.facts = [s for s in self.facts if not any(self.unsure_at[s.start:s.end])]
+
+    def _other_person_scope(self, cues: list[Span]) -> list[bool]:
+        """Per token: said of someone else? From an other-person cue to the end
+        of its clause, or to a first-person word."""
+        said_of_other = [False] * len(self.doc)
+        for cue in cues:
+            for i in range(cue.end, min(len(self.doc), cue.end + self.r.max_scope)):
+                token = self.doc[i]
+                if self.clause_ids[i] != self.clause_ids[cue.start] or token.lower_ in self.r.first_person:
+                    break
+                said_of_other[i] = True
+        return said_of_other
 
     def mentions(self) -> list[Mention]:
         found = [(span, self._mention(span)) for span in self.facts]
@@ -226,7 +255,7 @@ class _Reading:
                 # "can't move my foot? no" the answer is the runner's.
                 return None
             first, last = self.doc[span.start], self.doc[span.end - 1]
-            return Mention(fact, value, first.idx, last.idx + len(last.text), True)
+            return Mention(fact, value, first.idx, last.idx + len(last.text), True, self._of_other(span))
         stated = span.tag != "absent"
         if scope == "listed_neg":
             # A denial run down a list denies its items; a phrase that already
@@ -238,7 +267,10 @@ class _Reading:
         if fact != "sign" and not present:
             return None  # "not sharp" says nothing about which pain it is
         first, last = self.doc[span.start], self.doc[span.end - 1]
-        return Mention(fact, value, first.idx, last.idx + len(last.text), present)
+        return Mention(fact, value, first.idx, last.idx + len(last.text), present, self._of_other(span))
+
+    def _of_other(self, span: Span) -> bool:
+        return any(self.other_at[span.start:span.end])
 
     def _hedged(self, span: Span) -> bool:
         """A hedge next to the denial ("not chest pain exactly", "not quite
@@ -686,7 +718,7 @@ def _subdoc(vocab, tokens: list[_Token]):
 def _phrase_table(lexicon: dict) -> dict[Label, list[str]]:
     context = lexicon["context"]
     table: dict[Label, list[str]] = {Label("unsure"): context["possible"], Label("pseudo"): context["pseudo"],
-                                     Label("ordinary"): lexicon["ordinary"]}
+                                     Label("other"): context["other_person"], Label("ordinary"): lexicon["ordinary"]}
     for fact in CORE_FACTS:
         for value, phrases in lexicon[fact].items():
             table[Label(fact, value)] = phrases

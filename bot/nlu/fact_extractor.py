@@ -78,7 +78,8 @@ class FactExtractor(GraphComponent, EntityExtractorMixin):
                 continue  # a button payload already carries its intent and entities
             found = extract(text)
             learned = self._second_reading(found, text)
-            entities = [_entity(m) for m in _chosen_mentions(found)] + _answer_entity(found) + learned
+            entities = ([_entity(m) for m in _chosen_mentions(found)] + _answer_entity(found) + learned
+                        + _someone_else_entities(found, learned))
             message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
             intent = _certain_intent(found, text, _intent_name(message))
             if intent:
@@ -114,6 +115,18 @@ def _load_sign_reader() -> Optional[SignReader]:
     except Exception:
         logger.exception("Learned sign reader not available; reading signs with the lexicon only")
         return None
+
+
+def _someone_else_entities(found: Extraction, learned: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """`subject` someone_else when the message speaks only of another person's
+    pain (they are the one assessed); and in a runner's own message, a sign
+    said of someone else ("my mate had chest pain") to ask back, never to count."""
+    entities = [{"entity": "subject", "value": "someone_else", "extractor": FactExtractor.__name__}
+                if found.someone_else else None]
+    asked = {e["value"] for e in learned}
+    entities += [_sign_entity(m.value, "check") for m in found.others
+                 if m.fact == "sign" and m.present and m.value not in asked and m.value not in found.signs()]
+    return [e for e in entities if e]
 
 
 def _sign_entity(sign: str, role: str) -> Dict[str, Any]:
@@ -171,6 +184,10 @@ def _certain_intent(found: Extraction, text: str, predicted: Optional[str]) -> O
         return "emergency"  # a red flag never depends on the classifier
     if found.answer in WHOLE_ANSWERS:
         return WHOLE_ANSWERS[found.answer]
+    if found.someone_else and predicted in ("ask_question", "out_of_scope", "report_pain", None):
+        # "my son's legs ache after his race, should he rest?": the answer, then
+        # the questions about him (ActionStartAssessment answers what it asks).
+        return "report_pain"
     if predicted in ("report_pain", "inform") and _asks_the_article(found, text):
         return "ask_question"
     if (predicted == "emergency" and not found.mentions and opens_like_a_question(text)

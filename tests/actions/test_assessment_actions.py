@@ -555,9 +555,22 @@ async def test_start_assessment_forgets_the_last_one_and_keeps_what_this_message
         "duration": "48",
         "run_age": None,
         "signs": {"swelling": True, "redness": False},
+        "subject": None,
     }
     assert len(dispatcher.messages) == 1
     assert "not sure" in dispatcher.messages[0]["text"] and "stop" in dispatcher.messages[0]["text"]
+
+
+async def test_an_assessment_for_someone_else_says_so_and_asks_about_them(dispatcher, domain):
+    tracker = make_tracker(domain, intent="report_pain", text="my son's calves ache since his race",
+                           entities=[entity("location", "calf"), {"entity": "subject", "value": "someone_else"}])
+    events = await ActionStartAssessment().run(dispatcher, tracker, domain)
+    assert slot_sets(events)["subject"] == "someone_else"
+    assert "about them" in dispatcher.messages[-1]["text"]
+    dispatcher.messages.clear()
+    asked = make_tracker(domain, slots={"subject": "someone_else"}, intent="inform", text="calves")
+    await ask_action("duration").run(dispatcher, asked, domain)
+    assert "How long have they had it?" in dispatcher.messages[-1]["text"]
 
 
 async def test_start_assessment_without_details_resets_everything(dispatcher, domain):

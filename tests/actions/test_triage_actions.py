@@ -184,3 +184,17 @@ async def test_emergency_keeps_the_rules_that_did_fire_as_reasons(dispatcher, do
 async def test_emergency_denied_signs_do_not_count(dispatcher, domain):
     _, triage, _ = await run_emergency(domain, dispatcher, entities=[entity("sign", "chest_pain", role="absent")])
     assert [reason["rule"] for reason in triage["reasons"]] == ["stated"]
+
+
+def test_a_result_about_someone_else_speaks_of_them():
+    from actions.messages import of_them, triage_text
+    from triage.engine import assess
+    from triage.facts import Facts
+
+    result = assess(Facts(pain_type="sharp", location="calf", spread="one_spot", signs={"had_to_stop": True}))
+    text = triage_text(result, about_them=True)
+    assert "the person you are writing for" in text
+    why = next(line for line in text.split("\n\n") if line.startswith("Why: "))
+    assert "Your" not in why and "Their pain" in why
+    assert of_them("Your pain gets worse when you move, or makes you limp.") == \
+        "Their pain gets worse when they move, or makes them limp."

@@ -53,6 +53,11 @@ def parse(text: str, predicted: str | None, confidence: float = 0.9) -> Message:
         # A pain of one's own, then a question: assessed (the article's answer comes first).
         ("hammy feels sore, should i still run tmrw?", "ask_question", "report_pain"),
         ("is a sore hamstring normal after sprints?", "ask_question", "ask_question"),
+        # Requests without a question word, not about the writer's own legs: the article.
+        ("ice or heat for stiff calves", "ask_question", "ask_question"),
+        ("tips for sore quads after a half", "report_pain", "ask_question"),
+        # Someone else's pain, asked about: the answer, then the questions about them.
+        ("my daughter's shins ache after her race, should she rest?", "ask_question", "report_pain"),
     ],
 )
 def test_intent_is_overruled_only_where_the_facts_are_plain(text, predicted, expected):
@@ -91,3 +96,13 @@ def test_one_entity_per_fact_the_one_the_extractor_chose():
     entities = parse("it was a dull ache at first but now it's sharp and stabbing", "inform").get("entities")
     pain_types = [e["value"] for e in entities if e["entity"] == "pain_type"]
     assert pain_types == ["stabbing"]
+
+
+def test_someone_elses_pain_is_marked_and_a_sign_said_of_another_is_asked_back():
+    parent = parse("my son's calf is swollen since his race", "report_pain").get("entities")
+    assert {"entity": "subject", "value": "someone_else"}.items() <= next(
+        e for e in parent if e["entity"] == "subject").items()
+    runner = parse("my mate had chest pain at the finish, my calves are just sore", "report_pain")
+    signs = [(e["value"], e.get("role")) for e in runner.get("entities") if e["entity"] == "sign"]
+    assert ("chest_pain", "check") in signs and ("chest_pain", "present") not in signs
+    assert runner.get("intent")["name"] != "emergency"

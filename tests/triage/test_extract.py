@@ -920,3 +920,23 @@ def test_every_pseudo_cue_holds_a_cue_word_and_every_list_is_a_list():
     rules = ScopeRules(context, lambda words: list(words))
     for name in ScopeRules.NUMBERS:
         assert isinstance(getattr(rules, name), int) and getattr(rules, name) > 0
+
+
+# --- Someone else: ConText's other-experiencer cues (lexicon.yml, context.other_person).
+
+def test_a_sign_said_of_someone_else_is_not_the_runners_and_is_set_aside_to_ask_back():
+    found = extract("my mate had chest pain at the finish, my calves are just sore")
+    assert "chest_pain" not in found.signs() and not found.someone_else
+    assert [m.value for m in found.others if m.fact == "sign"] == ["chest_pain"]
+    assert found.facts()["location"] == "calf"
+
+
+def test_a_message_only_about_someone_elses_pain_is_about_them_and_every_fact_counts():
+    found = extract("writing for my husband, his calf is swollen and now hes coughing up blood")
+    assert found.someone_else and found.signs()["swelling"] is True and found.others == ()
+
+
+@pytest.mark.parametrize("text", ["my physio said my calf is swollen", "my wife says i have a swollen calf"])
+def test_a_first_person_word_ends_the_other_persons_scope(text):
+    found = extract(text)
+    assert found.signs() == {"swelling": True} and not found.someone_else
