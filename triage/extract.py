@@ -16,6 +16,7 @@ is what the lexicon's `ordinary` phrases and sign contexts are for.
 """
 from __future__ import annotations
 
+import itertools
 import re
 import sys
 from dataclasses import dataclass
@@ -71,6 +72,9 @@ class Mention:
     end: int
     present: bool = True  # False when the runner denies it
     other: bool = False  # said of someone else ("my mate had chest pain")
+    # Set aside by the sentence: "elsewhere" (white numb fingers), "explained"
+    # (blue from the tape), "long_standing" (cold feet for years); "" if not.
+    aside: str = ""
 
 
 @dataclass(frozen=True)
@@ -130,9 +134,11 @@ def extract(text: str, now: datetime | None = None) -> Extraction:
         # The duration above is then only the run's age; pain_age_hours uses
         # the onset to date the pain itself.
         mentions.append(Mention("run_age", f"{run_age:g}", 0, len(text)))
-    someone_else = _about_someone_else(mentions)
-    others = () if someone_else else tuple(m for m in mentions if m.other)
-    mentions = mentions if someone_else else [m for m in mentions if not m.other]
+    mentions = [m for m in mentions if m.aside != "long_standing"]  # no new sign: not asked either
+    someone_else = _about_someone_else([m for m in mentions if not m.aside])
+    set_aside = [m for m in mentions if m.aside or (m.other and not someone_else)]
+    mentions = [m for m in mentions if m not in set_aside]
+    others = tuple(set_aside)
     return Extraction(tuple(mentions), _whole_answer(text, mentions), _says_nothing_else(text), someone_else, others)
 
 
@@ -205,6 +211,14 @@ class _Reading:
         unsure = [s for s in spans if s.kind == "unsure"]
         self.pseudo_at = [reach > 0 for reach in _reach(len(doc), [s for s in spans if s.kind == "pseudo"])]
         self.other_at = self._other_person_scope([s for s in spans if s.kind == "other"])
+        places = [s for s in spans if s.kind in ("location", "leg")]
+        # "back" in "the back of my leg" is the leg: a cue inside a place of the leg is none.
+        self.asides = [s for s in spans if s.kind in ("elsewhere", "explained", "long_standing")
+                       and not any(p.start <= s.start and s.end <= p.end for p in places)]
+        self.leg_clauses = {self.clause_ids[s.start] for s in places}
+        # Sentences proper ("... blue, but that's the tape" is one): a number per token.
+        self.full_sentence_ids = list(itertools.accumulate(
+            int(t.text in self.r.clause_ends or t.is_space) for t in self.doc))
         self.unsure_at = [reach > 0 for reach in _reach(len(doc), unsure)]
         # The words between a near sign's halves are not part of it: a "not"
         # there ("leg isn't cold or pale") is a cue for what follows too.
@@ -255,7 +269,8 @@ class _Reading:
                 # "can't move my foot? no" the answer is the runner's.
                 return None
             first, last = self.doc[span.start], self.doc[span.end - 1]
-            return Mention(fact, value, first.idx, last.idx + len(last.text), True, self._of_other(span))
+            return Mention(fact, value, first.idx, last.idx + len(last.text), True, self._of_other(span),
+                           self._aside(span))
         stated = span.tag != "absent"
         if scope == "listed_neg":
             # A denial run down a list denies its items; a phrase that already
@@ -267,10 +282,25 @@ class _Reading:
         if fact != "sign" and not present:
             return None  # "not sharp" says nothing about which pain it is
         first, last = self.doc[span.start], self.doc[span.end - 1]
-        return Mention(fact, value, first.idx, last.idx + len(last.text), present, self._of_other(span))
+        return Mention(fact, value, first.idx, last.idx + len(last.text), present, self._of_other(span),
+                       self._aside(span))
 
     def _of_other(self, span: Span) -> bool:
         return any(self.other_at[span.start:span.end])
+
+    def _aside(self, span: Span) -> str:
+        """Why the sentence sets this fact aside from the leg's own, or ""."""
+        if span.kind == "sign" and span.value in self.r.whole_body_signs or span.kind == "location":
+            return ""
+        clause, sentence = self.clause_ids[span.start], self.full_sentence_ids[span.start]
+        for cue in self.asides:
+            if cue.start < span.end and span.start < cue.end:
+                continue  # the sign's own words
+            if cue.kind == "elsewhere" and self.clause_ids[cue.start] == clause and clause not in self.leg_clauses:
+                return cue.kind
+            if cue.kind != "elsewhere" and self.full_sentence_ids[cue.start] == sentence:
+                return cue.kind
+        return ""
 
     def _hedged(self, span: Span) -> bool:
         """A hedge next to the denial ("not chest pain exactly", "not quite
@@ -718,7 +748,9 @@ def _subdoc(vocab, tokens: list[_Token]):
 def _phrase_table(lexicon: dict) -> dict[Label, list[str]]:
     context = lexicon["context"]
     table: dict[Label, list[str]] = {Label("unsure"): context["possible"], Label("pseudo"): context["pseudo"],
-                                     Label("other"): context["other_person"], Label("ordinary"): lexicon["ordinary"]}
+                                     Label("other"): context["other_person"], Label("ordinary"): lexicon["ordinary"],
+                                     **{Label(kind): context[kind] for kind in ("elsewhere", "explained", "long_standing")},
+                                     Label("leg"): context["leg_words"]}
     for fact in CORE_FACTS:
         for value, phrases in lexicon[fact].items():
             table[Label(fact, value)] = phrases

@@ -940,3 +940,28 @@ def test_a_message_only_about_someone_elses_pain_is_about_them_and_every_fact_co
 def test_a_first_person_word_ends_the_other_persons_scope(text):
     found = extract(text)
     assert found.signs() == {"swelling": True} and not found.someone_else
+
+
+# --- Set aside by the sentence (lexicon.yml, context: elsewhere, explained, long_standing).
+
+@pytest.mark.parametrize("text, aside", [
+    ("my fingers went white and numb in the cold, calves ache", {"cold_pale_leg": "elsewhere", "numbness": "elsewhere"}),
+    ("calves are sore. shins look blue but thats the kinesio tape", {"cold_pale_leg": "explained"}),
+])
+def test_a_sign_the_sentence_puts_elsewhere_is_asked_back_not_counted(text, aside):
+    found = extract(text)
+    assert not set(aside) & set(found.signs())
+    assert {m.value: m.aside for m in found.others if m.fact == "sign"} == aside
+
+
+def test_a_sign_the_runner_has_always_had_is_no_new_sign():
+    found = extract("calves sore after parkrun, and a numb patch on my shin from a childhood crash")
+    assert "numbness" not in found.signs() and not found.others
+
+
+@pytest.mark.parametrize("text, signs", [
+    ("shooting pain down the back of my leg and my foot is cold", {"cold_pale_leg": True}),
+    ("i have chest pain and my fingers are numb", {"chest_pain": True}),  # the whole body is never elsewhere
+])
+def test_the_leg_and_the_whole_body_are_never_set_aside(text, signs):
+    assert extract(text).signs() == signs
