@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import gc
+import json
 import logging
 import os
+import re
 from functools import lru_cache
 from typing import List, Optional, Text
 
@@ -13,6 +15,28 @@ from rasa_sdk.events import EventType
 from triage.phrasing import asks_something
 
 logger = logging.getLogger(__name__)
+
+# Parts quoted from different sections, at most; and the sentences kept of a long passage.
+MAX_PARTS, MAX_SENTENCES = 3, 2
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
+WORD = re.compile(r"[a-z]{4,}")
+
+
+def trimmed(text: str, question: str) -> str:
+    """A passage of more than MAX_SENTENCES sentences cut to those that share
+    the most words (their first five letters: "stretches" meets "stretching")
+    with the question, in the passage's order; the passage whole when no
+    sentence shares a word, or when there is no question (a "More on" button)."""
+    sentences = SENTENCE_END.split(text)
+    asked = {w[:5] for w in WORD.findall(question.lower())}
+    if len(sentences) <= MAX_SENTENCES or not asked:
+        return text
+    shared = [len(asked & {w[:5] for w in WORD.findall(s.lower())}) for s in sentences]
+    if not any(shared):
+        return text
+    best = sorted(sorted(range(len(sentences)), key=lambda i: -shared[i])[:MAX_SENTENCES])
+    return " ".join(("… " if i and i - 1 not in best else "") + sentences[i] for i in best)
+
 
 NO_ANSWER = (
     "The article I answer from doesn't cover that, so I'd rather not guess. "
@@ -33,14 +57,44 @@ def searcher():
     return Searcher.load()
 
 
-def answer_text(answer) -> str:
-    """The best passage, quoted under its section, with its references as links."""
-    best = answer.hits[0].passage
-    lines = [f"From the article, under **{best.section}**:", f"> {best.text}"]
-    if best.references:
-        links = ", ".join(f"[{ref.label}]({ref.url})" for ref in best.references)
-        lines.append(f"Sources: {links}")
+def answer_text(answer, question: str = "") -> str:
+    """The best passage, quoted under its section, with its references as links;
+    and when the cited passages come from other sections too (a question that
+    spans them: "how do I recover faster after a hard week?"), one short part
+    from each, three at most. Long passages are cut to the sentences that answer."""
+    parts, seen = [], set()
+    for hit in answer.hits:
+        if hit.passage.section not in seen:
+            seen.add(hit.passage.section)
+            parts.append(hit.passage)
+    lines = []
+    for number, passage in enumerate(parts[:MAX_PARTS]):
+        lead = "From the article, under" if number == 0 else "And under"
+        lines += [f"{lead} **{passage.section}**:", f"> {trimmed(passage.text, question)}"]
+        if passage.references:
+            links = ", ".join(f"[{ref.label}]({ref.url})" for ref in passage.references)
+            lines.append(f"Sources: {links}")
     return "\n\n".join(lines)
+
+
+def more_on_buttons(answer) -> list[dict]:
+    """"More on: <section>" for the related sections; pressing one answers from it."""
+    return [{"title": f"More on: {heading}", "payload": "/ask_question" + json.dumps({"section": heading})}
+            for heading in answer.related]
+
+
+def _not_discussed_lead(question: str) -> str:
+    """"The article doesn't discuss ibuprofen ...": said before the nearest thing it does cover."""
+    from knowledge.search import not_discussed
+
+    thing = not_discussed(question)
+    return f"The article doesn't discuss {thing}. Here is the nearest thing it does cover." if thing else ""
+
+
+def reply(dispatcher, answer, question: str, lead: str = "") -> None:
+    text = answer_text(answer, question)
+    dispatcher.utter_message(text=f"{lead}\n\n{text}" if lead else text, json_message=answer.payload(),
+                             buttons=more_on_buttons(answer))
 
 
 class ActionAnswerQuestion(Action):
@@ -54,6 +108,10 @@ class ActionAnswerQuestion(Action):
 
     async def run(self, dispatcher, tracker, domain) -> List[EventType]:
         question = tracker.latest_message.get("text") or ""
+        section = next((e.get("value") for e in tracker.latest_message.get("entities") or []
+                        if e.get("entity") == "section"), None)
+        if section:
+            return self._more_on(dispatcher, str(section))
         chit_chat = (tracker.latest_message.get("intent") or {}).get("name") == "out_of_scope"
         if chit_chat and not asks_something(question):
             dispatcher.utter_message(response="utter_out_of_scope")
@@ -71,7 +129,20 @@ class ActionAnswerQuestion(Action):
         elif answer is None:
             dispatcher.utter_message(text=NO_ANSWER, json_message={"no_answer": True})
         else:
-            dispatcher.utter_message(text=answer_text(answer), json_message=answer.payload())
+            reply(dispatcher, answer, question, lead=_not_discussed_lead(question))
+        return []
+
+    def _more_on(self, dispatcher, heading: str) -> List[EventType]:
+        try:
+            answer = searcher().section_answer(heading)
+        except Exception:  # the runner hears that search is down, never silence
+            logger.exception("Article search failed")
+            dispatcher.utter_message(text=SEARCH_DOWN)
+            return []
+        if answer is None:  # an old button, or a typed payload
+            dispatcher.utter_message(text=NO_ANSWER, json_message={"no_answer": True})
+        else:
+            reply(dispatcher, answer, "")
         return []
 
 
@@ -89,8 +160,7 @@ def answer_what_the_report_asks(dispatcher, text: str) -> None:
     if answer is not None:
         # Said first, so a general "soreness is normal" is not read as the
         # verdict on this runner's own pain, which the questions then check.
-        text = f"{IN_GENERAL}\n\n{answer_text(answer)}"
-        dispatcher.utter_message(text=text, json_message=answer.payload())
+        reply(dispatcher, answer, text, lead=IN_GENERAL)
 
 
 def warm_up() -> Optional[str]:

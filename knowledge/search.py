@@ -26,6 +26,21 @@ if TYPE_CHECKING:
 
 
 ACRONYMS_FILE = Path(__file__).parent / "data" / "acronyms.yml"
+NOT_DISCUSSED_FILE = Path(__file__).parent / "data" / "not_discussed.yml"
+
+
+@lru_cache(maxsize=1)
+def _not_discussed() -> tuple[tuple["re.Pattern", str], ...]:
+    import yaml
+
+    entries = yaml.safe_load(NOT_DISCUSSED_FILE.read_text(encoding="utf-8")) or []
+    return tuple((re.compile(r"\b(" + "|".join(re.escape(n) for n in entry["names"]) + r")\b", re.IGNORECASE),
+                  entry["say"]) for entry in entries)
+
+
+def not_discussed(question: str) -> str | None:
+    """What the question names that the article does not discuss (data/not_discussed.yml), if anything."""
+    return next((say for pattern, say in _not_discussed() if pattern.search(question)), None)
 
 
 @lru_cache(maxsize=1)
@@ -54,6 +69,9 @@ class Hit:
 class Answer:
     hits: tuple[Hit, ...]  # the passages to cite, best first
     score: float  # confidence: the best passage's score that the threshold was applied to
+    # Up to two more sections the ranking found near the question, offered as
+    # "More on: ..." (not quoted: a question seldom needs them).
+    related: tuple[str, ...] = ()
 
     def citations(self) -> list[dict]:
         return [citation(hit.passage) for hit in self.hits]
@@ -253,7 +271,22 @@ class Searcher:
         confidence = self.confidence(scores)
         if confidence < self.settings.threshold:
             return None
-        return Answer(hits=tuple(self._cited_hits(scores)), score=confidence)
+        hits = self._cited_hits(scores)
+        return Answer(hits=tuple(hits), score=confidence, related=self._related(scores, hits))
+
+    def _related(self, scores: Scores, cited: list[Hit], count: int = 2) -> tuple[str, ...]:
+        """The next sections down the ranking, after those already cited."""
+        shown = {hit.passage.section for hit in cited}
+        related = []
+        for hit in self.rank(scores)[: self.settings.related_depth]:
+            if hit.passage.section not in shown and hit.passage.section not in related:
+                related.append(hit.passage.section)
+        return tuple(related[:count])
+
+    def section_answer(self, heading: str) -> Answer | None:
+        """What a "More on" button asks for: the opening passages of one section."""
+        passages = [p for p in self.passages if p.section == heading][: self.settings.max_citations]
+        return Answer(hits=tuple(Hit(p, 1.0) for p in passages), score=1.0) if passages else None
 
     def _cited_hits(self, scores: Scores) -> list[Hit]:
         """The best hit, plus runners-up nearly as confident as it."""

@@ -31,6 +31,7 @@ class Settings:
     off_topic_margin: float | None  # None: no example check
     max_citations: int
     citation_margin: float
+    related_depth: int
 
     def index_identity(self) -> dict:
         """What the built index depends on besides the article and the model."""
@@ -63,6 +64,7 @@ def load_settings(path: Path = SETTINGS_FILE) -> Settings:
         off_topic_margin=_optional_float(raw["answer"].get("off_topic_margin")),
         max_citations=int(raw["answer"]["max_citations"]),
         citation_margin=float(raw["answer"]["citation_margin"]),
+        related_depth=int(raw["answer"].get("related_depth", 8)),
     )
     _check(settings)
     return settings

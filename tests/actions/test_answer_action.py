@@ -61,10 +61,11 @@ async def test_an_answer_quotes_the_best_passage_under_its_section_with_referenc
     message = dispatcher.messages[0]
     text = message["text"]
     assert text.startswith(f"From the article, under **{best.section}**:")
-    assert f"> {best.text}" in text
+    quote = actions.answer.trimmed(best.text, "why are my legs sore two days after a run?")
     links = ", ".join(f"[{ref.label}]({ref.url})" for ref in best.references)
-    assert text.rstrip().endswith(f"Sources: {links}")
-    assert runner_up.text not in text  # the text quotes the best passage only
+    assert f"> {quote}\n\nSources: {links}" in text
+    # A runner-up from another section is a second short part, after the best.
+    assert text.index(f"And under **{runner_up.section}**:") > text.index(f"Sources: {links}")
 
     payload = message["custom"]
     assert set(payload) == {"answer"}
@@ -169,3 +170,43 @@ async def test_a_plain_report_never_searches_the_article(monkeypatch, dispatcher
     tracker = make_tracker(domain, intent="report_pain", text="my calves have ached since saturday's long run")
     await ActionStartAssessment().run(dispatcher, tracker, domain)
     assert fake.questions == []
+
+
+async def test_more_on_buttons_offer_related_sections_and_pressing_one_answers_from_it(
+        monkeypatch, dispatcher, domain, passages):
+    best, other = passages
+    fake = FakeSearcher(result=Answer(hits=(Hit(best, 0.7),), score=0.7, related=(other.section,)))
+    fake.section_answer = lambda heading: Answer(hits=(Hit(other, 1.0),), score=1.0) if heading == other.section else None
+    use_searcher(monkeypatch, fake)
+    await ask(domain, dispatcher, "why do my legs ache?")
+    [button] = dispatcher.messages[0]["buttons"]
+    assert button["title"] == f"More on: {other.section}"
+    assert button["payload"].startswith("/ask_question{")
+
+    dispatcher.messages.clear()
+    pressed = make_tracker(domain, intent="ask_question", text=button["payload"],
+                           entities=[{"entity": "section", "value": other.section}])
+    await ActionAnswerQuestion().run(dispatcher, pressed, domain)
+    assert f"under **{other.section}**" in dispatcher.messages[0]["text"]
+    assert fake.questions == ["why do my legs ache?"]  # the button is not searched as a question
+
+
+async def test_a_question_about_something_the_article_does_not_discuss_says_so_first(
+        monkeypatch, dispatcher, domain, passages):
+    best, _ = passages
+    use_searcher(monkeypatch, FakeSearcher(result=Answer(hits=(Hit(best, 0.6),), score=0.6)))
+    await ask(domain, dispatcher, "can i take ibuprofen for sore legs?")
+    text = dispatcher.messages[0]["text"]
+    assert text.startswith("The article doesn't discuss painkillers by mouth")
+    assert f"under **{best.section}**" in text
+
+
+def test_a_long_passage_is_cut_to_the_sentences_the_question_asks_about():
+    from actions.answer import trimmed
+
+    text = ("Warm up for five minutes. Jog slowly first. Static stretches belong after the run. "
+            "Hold each stretch for 30 seconds.")
+    assert trimmed(text, "how long do i hold a stretch after a run?") == \
+        "… Static stretches belong after the run. Hold each stretch for 30 seconds."
+    assert trimmed(text, "") == text  # no question: the passage whole
+    assert trimmed("One. Two.", "one") == "One. Two."  # short passages are never cut

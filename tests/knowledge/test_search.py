@@ -51,6 +51,7 @@ def test_citation_has_exactly_the_contract_shape(searcher):
     passage = next(p for p in searcher.passages if p.text.startswith("Shin Splints"))
     assert citation(passage) == {
         "section": "Common Overuse Injuries Causing Leg Pain",
+        "passage": passage.id,
         "quote": passage.text,
         "references": [
             {
@@ -64,7 +65,8 @@ def test_citation_has_exactly_the_contract_shape(searcher):
 def test_citations_name_real_headings(searcher):
     for hit in searcher.search("pain at rest and swelling in my calf", k=10):
         cited = citation(hit.passage)
-        assert set(cited) == {"section", "quote", "references"}
+        assert set(cited) == {"section", "passage", "quote", "references"}
+        assert cited["passage"] == hit.passage.id
         assert cited["section"] in HEADINGS
         assert all(set(ref) == {"label", "url"} for ref in cited["references"])
 
