@@ -23,7 +23,10 @@ VIGNETTE_SETS = {
     "dev": (ROOT / "tests" / "dev" / "vignettes.yml", ROOT / "reports" / "triage_eval.md"),
     "heldout": (ROOT / "tests" / "heldout" / "vignettes.yml", ROOT / "reports" / "triage_eval_heldout.md"),
 }
-QUESTION_SETS = {"dev": ROOT / "tests" / "dev" / "questions.yml", "heldout": ROOT / "tests" / "heldout" / "questions.yml"}
+# The blind sets carry passage-level gold: their REST report adds passage R@1
+# next to section R@1, and counts requests and questions for someone else apart.
+QUESTION_SETS = {"dev": ROOT / "tests" / "dev" / "questions.yml", "heldout": ROOT / "tests" / "heldout" / "questions.yml",
+                 "dev, blind, passage gold": ROOT / "tests" / "dev" / "blind_questions.yml"}
 EVAL_PORTS = (5505, 5555)
 SPLIT_FRACTION = 0.8
 SPLIT_SEED = 42
