@@ -314,6 +314,11 @@ def _yes_no(tracker: Tracker, sign: str) -> bool | None:
     said = signs_in_latest_message(tracker)
     if sign in said:
         return said[sign]
+    if sign in signs_to_check_in_latest_message(tracker):
+        # Asked about this very sign, the runner describes it again in their
+        # own words ("there was blood in the tissue"): in answer to the
+        # question, that is a yes. A missed red flag costs more than a false one.
+        return True
     intent, answer = latest_intent(tracker), latest_answer(tracker)
     if intent == "affirm":
         return True

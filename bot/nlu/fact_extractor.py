@@ -219,14 +219,15 @@ def _certain_intent(found: Extraction, text: str, predicted: Optional[str]) -> O
 
 
 def _reports_then_asks(found: Extraction, text: str) -> bool:
-    """A message that opens with a pain of the runner's own (a place and how it
-    feels, no question word first) and then asks something. "ice or heat for
+    """A message that tells of a pain of the writer's own (a place and how it
+    feels) and asks something, in either order: "hammy feels sore, should i
+    still run?", "why do my thighs ache in bed at night?". "ice or heat for
     stiff calves" names a place and a feeling too, but asks for something
     without a word of the runner's own legs: a request, not a report."""
     facts = {m.fact for m in found.mentions if m.present}
-    if _general_request(text):
+    if _general_request(text) or not {"location", "pain_type"} <= facts:
         return False
-    return not opens_like_a_question(text) and {"location", "pain_type"} <= facts
+    return not opens_like_a_question(text) or speaks_of_themself(text)
 
 
 def _general_request(text: str) -> bool:

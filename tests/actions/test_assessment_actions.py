@@ -813,3 +813,15 @@ async def test_the_pains_own_age_replaces_the_runs_but_nothing_else_does(run_age
     )
     events = await ValidateSlotMappings().run(dispatcher, tracker, domain)
     assert SlotSet("duration", expected) in events
+
+
+def test_a_sign_asked_back_and_described_again_in_the_reply_counts(domain):
+    from actions.assessment import _sign_check_answer
+
+    tracker = make_tracker(domain, slots={"signs_to_check": ["coughing_blood"], "requested_slot": "sign_check"},
+                           intent="inform", text="hes been coughing and theres been blood in the tissue twice",
+                           entities=[entity("sign", "coughing_blood", role="check")])
+    assert slot_sets(_sign_check_answer(tracker))["signs"] == {"coughing_blood": True}
+    unrelated = make_tracker(domain, slots={"signs_to_check": ["coughing_blood"], "requested_slot": "sign_check"},
+                             intent="inform", text="the calf is the main thing")
+    assert "coughing_blood" not in (slot_sets(_sign_check_answer(unrelated))["signs"] or {})

@@ -53,6 +53,7 @@ def parse(text: str, predicted: str | None, confidence: float = 0.9) -> Message:
         # A pain of one's own, then a question: assessed (the article's answer comes first).
         ("hammy feels sore, should i still run tmrw?", "ask_question", "report_pain"),
         ("is a sore hamstring normal after sprints?", "ask_question", "ask_question"),
+        ("why do my thighs ache in bed at night after running?", "ask_question", "report_pain"),
         # Requests without a question word, not about the writer's own legs: the article.
         ("ice or heat for stiff calves", "ask_question", "ask_question"),
         ("tips for sore quads after a half", "report_pain", "ask_question"),
