@@ -149,7 +149,7 @@ def render(summary: Summary, source: str) -> str:
 
 def _right(outcome: Outcome, gold: Gold) -> bool:
     return outcome.kind == "answered" and outcome.sections[0] in gold.sections and (
-        not gold.passages or outcome.passages[0] in gold.passages)
+        not gold.passages or outcome.passages[:1] in [(p,) for p in gold.passages])
 
 
 def _detail(outcome: Outcome) -> str:
