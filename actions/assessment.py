@@ -29,6 +29,7 @@ from actions.tracker_facts import (
     latest_entities,
     signs_in_latest_message,
     signs_to_check_in_latest_message,
+    surely_described,
     times_asked_in_a_row,
 )
 from triage.durations import dates_the_pain, onset_from_ages
@@ -314,10 +315,11 @@ def _yes_no(tracker: Tracker, sign: str) -> bool | None:
     said = signs_in_latest_message(tracker)
     if sign in said:
         return said[sign]
-    if sign in signs_to_check_in_latest_message(tracker):
+    if surely_described(tracker, sign):
         # Asked about this very sign, the runner describes it again in their
-        # own words ("there was blood in the tissue"): in answer to the
-        # question, that is a yes. A missed red flag costs more than a false one.
+        # own words ("there was blood in the tissue twice"), and the learned
+        # reader is sure of it: in answer to the question, that is a yes. (A
+        # half-believed reading, "the colour of my foot is normal", is not.)
         return True
     intent, answer = latest_intent(tracker), latest_answer(tracker)
     if intent == "affirm":

@@ -8,6 +8,7 @@ from rasa_sdk import Tracker
 
 from triage.durations import pain_age_hours
 from triage.facts import Facts
+from triage.sign_reader import SURE
 
 FACT_SLOTS = ("pain_type", "onset", "location", "spread", "duration")
 
@@ -109,6 +110,13 @@ CHECK = "check"  # the role of a sign entity the two readers disagreed on
 def signs_to_check_in_latest_message(tracker: Tracker) -> list[str]:
     """Signs to ask back about, in the order the runner mentioned them."""
     return [e["value"] for e in latest_entities(tracker, "sign") if e.get("role") == CHECK]
+
+
+def surely_described(tracker: Tracker, sign: str) -> bool:
+    """Does the latest message describe `sign` so that the learned reader is
+    sure of it (the confidence its check entity carries)?"""
+    return any(e["value"] == sign and e.get("role") == CHECK and float(e.get("confidence_entity") or 0) >= SURE
+               for e in latest_entities(tracker, "sign"))
 
 
 def asked_slot(bot_event: dict) -> str | None:

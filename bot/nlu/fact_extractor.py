@@ -94,12 +94,15 @@ class FactExtractor(GraphComponent, EntityExtractorMixin):
         if self.sign_reader is None or found.answer or len(text.strip()) < 4:
             return []
         try:
-            combined = combine(found.signs(), self.sign_reader.read(text[:2000]), self.checkable)
+            reading = self.sign_reader.read(text[:2000])
+            combined = combine(found.signs(), reading, self.checkable)
         except Exception:  # the lexicon's reading stands alone
             logger.exception("Learned sign reader failed")
             return []
+        # A sign to check carries how sure the learned reader is of it: a reply
+        # to its own check that it reads as surely present is a yes.
         return ([_sign_entity(sign, "present") for sign in sorted(combined.present)]
-                + [_sign_entity(sign, "check") for sign in combined.to_check])
+                + [_sign_entity(sign, "check", reading.present[sign]) for sign in combined.to_check])
 
 
 def _load_sign_reader() -> Optional[SignReader]:
@@ -124,13 +127,14 @@ def _someone_else_entities(found: Extraction, learned: List[Dict[str, Any]]) -> 
     entities = [{"entity": "subject", "value": "someone_else", "extractor": FactExtractor.__name__}
                 if found.someone_else else None]
     asked = {e["value"] for e in learned}
-    entities += [_sign_entity(m.value, "check") for m in found.others
+    entities += [_sign_entity(m.value, "check", 0.0) for m in found.others
                  if m.fact == "sign" and m.present and m.value not in asked and m.value not in found.signs()]
     return [e for e in entities if e]
 
 
-def _sign_entity(sign: str, role: str) -> Dict[str, Any]:
-    return {"entity": "sign", "value": sign, "role": role, "confidence_entity": 1.0, "extractor": "SignReader"}
+def _sign_entity(sign: str, role: str, confidence: float = 1.0) -> Dict[str, Any]:
+    return {"entity": "sign", "value": sign, "role": role, "confidence_entity": round(float(confidence), 3),
+            "extractor": "SignReader"}
 
 
 def _chosen_mentions(found: Extraction) -> List[Any]:

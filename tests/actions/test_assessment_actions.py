@@ -820,8 +820,12 @@ def test_a_sign_asked_back_and_described_again_in_the_reply_counts(domain):
 
     tracker = make_tracker(domain, slots={"signs_to_check": ["coughing_blood"], "requested_slot": "sign_check"},
                            intent="inform", text="hes been coughing and theres been blood in the tissue twice",
-                           entities=[entity("sign", "coughing_blood", role="check")])
+                           entities=[{**entity("sign", "coughing_blood", role="check"), "confidence_entity": 0.95}])
     assert slot_sets(_sign_check_answer(tracker))["signs"] == {"coughing_blood": True}
+    half = make_tracker(domain, slots={"signs_to_check": ["cold_pale_leg"], "requested_slot": "sign_check"},
+                        intent="inform", text="the colour of my foot is normal",
+                        entities=[{**entity("sign", "cold_pale_leg", role="check"), "confidence_entity": 0.75}])
+    assert slot_sets(_sign_check_answer(half))["signs"] != {"cold_pale_leg": True}
     unrelated = make_tracker(domain, slots={"signs_to_check": ["coughing_blood"], "requested_slot": "sign_check"},
                              intent="inform", text="the calf is the main thing")
     assert "coughing_blood" not in (slot_sets(_sign_check_answer(unrelated))["signs"] or {})
