@@ -290,7 +290,7 @@ class _Reading:
 
     def _aside(self, span: Span) -> str:
         """Why the sentence sets this fact aside from the leg's own, or ""."""
-        if span.kind == "sign" and span.value in self.r.whole_body_signs or span.kind == "location":
+        if span.kind == "location" or (span.kind == "sign" and span.value in self.r.whole_body_signs):
             return ""
         clause, sentence = self.clause_ids[span.start], self.full_sentence_ids[span.start]
         for cue in self.asides:
@@ -306,7 +306,8 @@ class _Reading:
         """A hedge next to the denial ("not chest pain exactly", "not quite
         swollen"): the runner words the sign differently, and it stands."""
         doc, reach = self.doc, self.r.hedge_reach
-        return any(doc[i].lower_ in self.r.hedges for i in range(max(0, span.start - reach), min(len(doc), span.end + reach)))
+        near = range(max(0, span.start - reach), min(len(doc), span.end + reach))
+        return any(doc[i].lower_ in self.r.hedges for i in near)
 
     def _doubt_is_about_it(self, span: Span) -> bool:
         """'not sure if it's swollen' doubts the swelling; 'not sure if my swollen
@@ -374,7 +375,8 @@ class _Reading:
         allowed = self.r.ability_modals | self.r.ability_denials | self.r.ability_reach | {"it", "do"}
         if not norms or len(norms) > self.r.reach or not set(norms) <= allowed:
             return False
-        return any(n in self.r.ability_denials and j > 0 and norms[j - 1] in self.r.ability_modals for j, n in enumerate(norms))
+        return any(n in self.r.ability_denials and j > 0 and norms[j - 1] in self.r.ability_modals
+                   for j, n in enumerate(norms))
 
     def _after_modal(self, i: int) -> bool:
         """'can't', 'could hardly', and the question order 'can I not'."""
@@ -472,7 +474,8 @@ class _Reading:
             if not token.is_punct:
                 said.append(token.norm_)
         return (any(norm in self.r.take_back_verbs for norm in said)
-                and all(norm in self.r.take_back_verbs | self.r.take_back_words | self.r.clause_subjects | self.r.now for norm in said))
+                and all(norm in self.r.take_back_verbs | self.r.take_back_words | self.r.clause_subjects | self.r.now
+                        for norm in said))
 
     def _ends_scope(self, i: int) -> bool:
         token = self.doc[i]
