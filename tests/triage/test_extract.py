@@ -965,3 +965,11 @@ def test_a_sign_the_runner_has_always_had_is_no_new_sign():
 ])
 def test_the_leg_and_the_whole_body_are_never_set_aside(text, signs):
     assert extract(text).signs() == signs
+
+
+@pytest.mark.parametrize("text, sign", [
+    ("it wakes me up at night when i lie on that side", "pain_at_rest"),  # "side" alone is no body part
+    ("got back home and couldnt put weight on it", "cannot_bear_weight"),  # nor is "back"
+])
+def test_ambiguous_words_never_set_a_sign_aside(text, sign):
+    assert extract(text).signs().get(sign) is True
