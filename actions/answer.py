@@ -12,6 +12,7 @@ from typing import List, Optional, Text
 from rasa_sdk import Action
 from rasa_sdk.events import EventType
 
+from actions.tracker_facts import latest_entities
 from triage.phrasing import asks_something
 
 logger = logging.getLogger(__name__)
@@ -83,6 +84,17 @@ def more_on_buttons(answer) -> list[dict]:
             for heading in answer.related]
 
 
+def _searched(dispatcher, search) -> tuple[bool, object]:
+    """(True, the search's result), or (False, None) once the runner has been
+    told that search is down: they hear it, never silence."""
+    try:
+        return True, search()
+    except Exception:
+        logger.exception("Article search failed")
+        dispatcher.utter_message(text=SEARCH_DOWN)
+        return False, None
+
+
 def _not_discussed_lead(question: str) -> str:
     """"The article doesn't discuss ibuprofen ...": said before the nearest thing it does cover."""
     from knowledge.search import not_discussed
@@ -108,19 +120,15 @@ class ActionAnswerQuestion(Action):
 
     async def run(self, dispatcher, tracker, domain) -> List[EventType]:
         question = tracker.latest_message.get("text") or ""
-        section = next((e.get("value") for e in tracker.latest_message.get("entities") or []
-                        if e.get("entity") == "section"), None)
-        if section:
-            return self._more_on(dispatcher, str(section))
+        pressed = latest_entities(tracker, "section")
+        if pressed:
+            return self._more_on(dispatcher, str(pressed[-1]["value"]))
         chit_chat = (tracker.latest_message.get("intent") or {}).get("name") == "out_of_scope"
         if chit_chat and not asks_something(question):
             dispatcher.utter_message(response="utter_out_of_scope")
             return []
-        try:
-            answer = searcher().answer(question)
-        except Exception:  # the runner hears that search is down, never silence
-            logger.exception("Article search failed")
-            dispatcher.utter_message(text=SEARCH_DOWN)
+        found, answer = _searched(dispatcher, lambda: searcher().answer(question))
+        if not found:
             return []
         if answer is None and chit_chat:
             # What the classifier called out of scope and the search cannot
@@ -133,11 +141,8 @@ class ActionAnswerQuestion(Action):
         return []
 
     def _more_on(self, dispatcher, heading: str) -> List[EventType]:
-        try:
-            answer = searcher().section_answer(heading)
-        except Exception:  # the runner hears that search is down, never silence
-            logger.exception("Article search failed")
-            dispatcher.utter_message(text=SEARCH_DOWN)
+        found, answer = _searched(dispatcher, lambda: searcher().section_answer(heading))
+        if not found:
             return []
         if answer is None:  # an old button, or a typed payload
             dispatcher.utter_message(text=NO_ANSWER, json_message={"no_answer": True})

@@ -29,6 +29,7 @@ from actions.tracker_facts import (
     latest_entities,
     signs_in_latest_message,
     signs_to_check_in_latest_message,
+    SOMEONE_ELSE,
     surely_described,
     times_asked_in_a_row,
 )
@@ -332,7 +333,6 @@ def _yes_no(tracker: Tracker, sign: str) -> bool | None:
     return {"yes": True, "no": False}.get(learned or "")
 
 
-SOMEONE_ELSE = "someone_else"
 INTRO = ("I'm sorry your legs hurt. I'll ask a few quick questions, then tell you what I think you should do. "
          "You can say \"not sure\" to any question, or \"stop\" at any time.")
 INTRO_THEM = ("I'm sorry they're hurting. I'll ask a few quick questions about them; answer as best you can "

@@ -75,10 +75,13 @@ def latest_entities(tracker: Tracker, entity: str) -> list[dict]:
     return [e for e in tracker.latest_message.get("entities", []) if e.get("entity") == entity]
 
 
+SOMEONE_ELSE = "someone_else"  # the `subject` slot when the person assessed is not the writer
+
+
 def about_them(tracker: Tracker) -> bool:
     """Is the person assessed someone other than the writer? Set when the
     assessment starts; an emergency in the very first message reads it there."""
-    return tracker.get_slot("subject") == "someone_else" or bool(latest_entities(tracker, "subject"))
+    return tracker.get_slot("subject") == SOMEONE_ELSE or bool(latest_entities(tracker, "subject"))
 
 
 def latest_answer(tracker: Tracker) -> str | None:
