@@ -12,7 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.answer import answer_what_the_report_asks
 from actions.messages import checklist_buttons, checklist_signs, questions, sign_check_question, triage_text
-from actions.readers import reply_as_answer
+from actions.readers import leans_to, reply_as_answer
 from triage.answer_reader import check_slot
 from actions.tracker_facts import (
     FACT_SLOTS,
@@ -27,10 +27,10 @@ from actions.tracker_facts import (
     latest_answer,
     last_question_asked,
     latest_entities,
+    set_aside_in_latest_message,
     signs_in_latest_message,
     signs_to_check_in_latest_message,
     SOMEONE_ELSE,
-    surely_described,
     times_asked_in_a_row,
 )
 from triage.durations import dates_the_pain, onset_from_ages
@@ -316,11 +316,14 @@ def _yes_no(tracker: Tracker, sign: str) -> bool | None:
     said = signs_in_latest_message(tracker)
     if sign in said:
         return said[sign]
-    if surely_described(tracker, sign):
-        # Asked about this very sign, the runner describes it again in their
-        # own words ("there was blood in the tissue twice"), and the learned
-        # reader is sure of it: in answer to the question, that is a yes. (A
-        # half-believed reading, "the colour of my foot is normal", is not.)
+    if sign in set_aside_in_latest_message(tracker):
+        return None  # "white and numb in the ice bath, gone since": described, but not of the leg now
+    text = tracker.latest_message.get("text") or ""
+    if leans_to(sign, text):
+        # Asked about this very sign, the runner describes it in their own
+        # words ("there was blood in the tissue twice"): in answer to the
+        # question, that is a yes. ("The colour of my foot is normal" is not:
+        # the reader gives it no more than a doubt.)
         return True
     intent, answer = latest_intent(tracker), latest_answer(tracker)
     if intent == "affirm":
@@ -329,7 +332,7 @@ def _yes_no(tracker: Tracker, sign: str) -> bool | None:
         return False
     if answer == "unsure":
         return None
-    learned = reply_as_answer(check_slot(sign), tracker.latest_message.get("text") or "")
+    learned = reply_as_answer(check_slot(sign), text)
     return {"yes": True, "no": False}.get(learned or "")
 
 

@@ -7,11 +7,13 @@ the example vectors in var/cache so a restart does not embed them again.
 from __future__ import annotations
 
 import logging
+import os
 from functools import lru_cache
 
 from actions.answer import searcher
 from knowledge.embedder import CACHE_DIR
 from triage.answer_reader import UNKNOWN, AnswerReader, load_examples
+from triage.sign_reader import ASK, SignReader, load_or_train
 
 logger = logging.getLogger(__name__)
 
@@ -41,3 +43,30 @@ def reply_as_answer(slot: str, text: str) -> str | None:
     if found is None or found.value == UNKNOWN:
         return None
     return found.value
+
+
+@lru_cache(maxsize=1)
+def sign_reader() -> SignReader | None:
+    """The learned sign reader (triage/sign_reader.py) on the same MiniLM model;
+    its weights come from var/cache, where the NLU's training left them."""
+    try:
+        embedder = searcher().embedder
+        return SignReader(load_or_train(lambda texts: embedder.many(texts, CACHE_DIR), CACHE_DIR), embedder.few)
+    except Exception:  # the lexicon and the yes/no reading still answer a check
+        logger.exception("Sign reader not available")
+        sign_reader.cache_clear()
+        return None
+
+
+def leans_to(sign: str, text: str) -> bool:
+    """Asked about this very sign, does the reply describe it, as the learned
+    reader reads it? The question is the context that makes a leaning (ASK)
+    enough: "my wee was the colour of flat coke" answers "is your pee dark?"."""
+    reader = sign_reader()
+    return bool(reader and text.strip()) and reader.read(text[:2000]).present.get(sign, 0.0) >= ASK
+
+
+# The action server sets this: both readers built before the first runner's turn.
+if os.environ.get("ACTIONS_WARM_UP") == "1":
+    answer_reader()
+    sign_reader()

@@ -8,7 +8,6 @@ from rasa_sdk import Tracker
 
 from triage.durations import pain_age_hours
 from triage.facts import Facts
-from triage.sign_reader import SURE
 
 FACT_SLOTS = ("pain_type", "onset", "location", "spread", "duration")
 
@@ -95,12 +94,22 @@ def latest_answer(tracker: Tracker) -> str | None:
     return None
 
 
+def tells_of_someone_else(tracker: Tracker) -> bool:
+    """Mid-way through the writer's own assessment, does the latest message
+    speak only of someone else ("my running mate had chest pains last month")?
+    Its signs are then not the writer's: they are asked back, never counted."""
+    return (tracker.active_loop_name is not None and tracker.get_slot("subject") != SOMEONE_ELSE
+            and bool(latest_entities(tracker, "subject")))
+
+
 def signs_in_latest_message(tracker: Tracker) -> dict[str, bool]:
     """Signs the latest message reports; a button's sign has no role and is present.
     A sign to check (the readers disagreed) is neither, until the runner answers."""
     signs: dict[str, bool] = {}
+    if tells_of_someone_else(tracker):
+        return signs
     for entity in latest_entities(tracker, "sign"):
-        if entity.get("role") == CHECK:
+        if entity.get("role") in (CHECK, ASIDE):
             continue
         present = entity.get("role", "present") != "absent"
         signs[entity["value"]] = signs.get(entity["value"], False) or present
@@ -108,18 +117,21 @@ def signs_in_latest_message(tracker: Tracker) -> dict[str, bool]:
 
 
 CHECK = "check"  # the role of a sign entity the two readers disagreed on
+ASIDE = "aside"  # the role of a sign the sentence put elsewhere or on someone else
 
 
 def signs_to_check_in_latest_message(tracker: Tracker) -> list[str]:
     """Signs to ask back about, in the order the runner mentioned them."""
-    return [e["value"] for e in latest_entities(tracker, "sign") if e.get("role") == CHECK]
+    of_another = tells_of_someone_else(tracker)
+    return [e["value"] for e in latest_entities(tracker, "sign")
+            if e.get("role") in (CHECK, ASIDE) or (of_another and e.get("role", "present") == "present")]
 
 
-def surely_described(tracker: Tracker, sign: str) -> bool:
-    """Does the latest message describe `sign` so that the learned reader is
-    sure of it (the confidence its check entity carries)?"""
-    return any(e["value"] == sign and e.get("role") == CHECK and float(e.get("confidence_entity") or 0) >= SURE
-               for e in latest_entities(tracker, "sign"))
+def set_aside_in_latest_message(tracker: Tracker) -> set[str]:
+    """Signs the latest message names but puts elsewhere ("numb and blotchy in
+    the ice bath, went once I warmed up") or on someone else."""
+    aside = {e["value"] for e in latest_entities(tracker, "sign") if e.get("role") == ASIDE}
+    return aside | set(signs_to_check_in_latest_message(tracker)) if tells_of_someone_else(tracker) else aside
 
 
 def asked_slot(bot_event: dict) -> str | None:

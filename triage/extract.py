@@ -211,8 +211,9 @@ class _Reading:
         unsure = [s for s in spans if s.kind == "unsure"]
         self.pseudo_at = [reach > 0 for reach in _reach(len(doc), [s for s in spans if s.kind == "pseudo"])]
         self.other_at = self._other_person_scope([s for s in spans if s.kind == "other"])
-        places = [s for s in spans if s.kind in ("location", "leg")]
-        # "back" in "the back of my leg" is the leg: a cue inside a place of the leg is none.
+        places = [s for s in spans if s.kind in ("location", "leg", "touching")]
+        # "back" in "the back of my leg" is the leg, and "hand" in "my hand on it"
+        # the one touching it: a cue inside a place of the leg or a touch is none.
         self.asides = [s for s in spans if s.kind in ("elsewhere", "explained", "long_standing")
                        and not any(p.start <= s.start and s.end <= p.end for p in places)]
         self.leg_clauses = {self.clause_ids[s.start] for s in places}
@@ -341,7 +342,17 @@ class _Reading:
         if self.unsure_at[end]:
             return "unsure"
         word = doc[end].lower_
+        if self._names_a_fact_next(end):
+            return None  # "pink? no breathing problems": the "no" denies what follows it
         return "neg" if word in self.r.negated_after else "yes" if word in self.r.affirmed_after else None
+
+    def _names_a_fact_next(self, i: int) -> bool:
+        """Does a fact follow token `i` in the same stretch of words (no punctuation
+        between), one that is not itself asked in turn ("swelling? no redness? no")?"""
+        doc = self.doc
+        stop = next((j for j in range(i + 1, len(doc)) if doc[j].is_punct or doc[j].is_space), len(doc))
+        return any(i < s.start < stop and not (s.end < len(doc) and doc[s.end].text in self.r.answer_separators)
+                   for s in self.facts)
 
     def _ability_denied(self, start: int) -> bool:
         """Is the phrase at `start` something the runner says they cannot do?
@@ -748,11 +759,20 @@ def _subdoc(vocab, tokens: list[_Token]):
     return sub
 
 
+def _other_people(other: dict) -> list[str]:
+    """The phrases that name someone else: the listed ones, and every owner
+    before every person, with or without a describing word."""
+    named = [f"{owner} {person}" for owner in other["owners"] for person in other["people"]]
+    described = [f"{owner} {word} {person}" for owner in other["owners"] for word in other["describing"]
+                 for person in other["people"]]
+    return other["phrases"] + named + described
+
+
 def _phrase_table(lexicon: dict) -> dict[Label, list[str]]:
     context = lexicon["context"]
     table: dict[Label, list[str]] = {Label("unsure"): context["possible"], Label("pseudo"): context["pseudo"],
-                                     Label("other"): context["other_person"], Label("ordinary"): lexicon["ordinary"],
-                                     **{Label(kind): context[kind] for kind in ("elsewhere", "explained", "long_standing")},
+                                     Label("other"): _other_people(context["other_person"]), Label("ordinary"): lexicon["ordinary"],
+                                     **{Label(kind): context[kind] for kind in ("elsewhere", "explained", "long_standing", "touching")},
                                      Label("leg"): context["leg_words"]}
     for fact in CORE_FACTS:
         for value, phrases in lexicon[fact].items():

@@ -77,9 +77,11 @@ class FactExtractor(GraphComponent, EntityExtractorMixin):
             if text.startswith("/"):
                 continue  # a button payload already carries its intent and entities
             found = extract(text)
-            learned = self._second_reading(found, text)
+            aside = _aside_entities(found)
+            # What the sentence put elsewhere is not the leg's, whatever the learned reader thinks.
+            learned = [e for e in self._second_reading(found, text) if e["value"] not in {a["value"] for a in aside}]
             entities = ([_entity(m) for m in _chosen_mentions(found)] + _answer_entity(found) + learned
-                        + _someone_else_entities(found, learned))
+                        + aside + _subject_entity(found))
             message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
             intent = _certain_intent(found, text, _intent_name(message))
             if intent:
@@ -120,16 +122,18 @@ def _load_sign_reader() -> Optional[SignReader]:
         return None
 
 
-def _someone_else_entities(found: Extraction, learned: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+def _subject_entity(found: Extraction) -> List[Dict[str, Any]]:
     """`subject` someone_else when the message speaks only of another person's
-    pain (they are the one assessed); and in a runner's own message, a sign
-    said of someone else ("my mate had chest pain") to ask back, never to count."""
-    entities = [{"entity": "subject", "value": "someone_else", "extractor": FactExtractor.__name__}
-                if found.someone_else else None]
-    asked = {e["value"] for e in learned}
-    entities += [_sign_entity(m.value, "check", 0.0) for m in found.others
-                 if m.fact == "sign" and m.present and m.value not in asked and m.value not in found.signs()]
-    return [e for e in entities if e]
+    pain (they are the one assessed)."""
+    return ([{"entity": "subject", "value": "someone_else", "extractor": FactExtractor.__name__}]
+            if found.someone_else else [])
+
+
+def _aside_entities(found: Extraction) -> List[Dict[str, Any]]:
+    """Signs the sentence sets aside (someone else's, another body part's, explained
+    by the tape or the ice bath): role "aside", asked back, never counted."""
+    return [_sign_entity(m.value, "aside", 0.0) for m in found.others
+            if m.fact == "sign" and m.present and m.value not in found.signs()]
 
 
 def _sign_entity(sign: str, role: str, confidence: float = 1.0) -> Dict[str, Any]:
