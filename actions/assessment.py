@@ -12,7 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.answer import answer_what_the_report_asks
 from actions.messages import checklist_buttons, checklist_signs, questions, sign_check_question, triage_text
-from actions.readers import leans_to, reply_as_answer
+from actions.readers import leans_to, reply_as_answer, signs_leaned_to
 from triage.answer_reader import check_slot
 from actions.tracker_facts import (
     FACT_SLOTS,
@@ -28,6 +28,7 @@ from actions.tracker_facts import (
     last_question_asked,
     latest_entities,
     set_aside_in_latest_message,
+    tells_of_someone_else,
     signs_in_latest_message,
     signs_to_check_in_latest_message,
     SOMEONE_ELSE,
@@ -36,6 +37,7 @@ from actions.tracker_facts import (
 from triage.durations import dates_the_pain, onset_from_ages
 from triage.engine import assess
 from triage.rules import urgency
+from triage.sign_reader import signs_in_rules
 from triage.extract import more_telling
 from triage.facts import UNKNOWN
 
@@ -55,6 +57,8 @@ MAX_ASKS = 3
 MAX_FAILED_ANSWERS = 2
 # The sign the bot asks back about when its two readers disagree.
 SIGN_CHECK = "sign_check"
+# Signs that could make the result urgent or an emergency: asked back, never taken on a leaning.
+CHECKABLE = signs_in_rules()
 
 
 class ValidateSlotMappings(ValidationAction):
@@ -90,7 +94,7 @@ class ValidateSlotMappings(ValidationAction):
     async def extract_signs(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        reported = signs_in_latest_message(tracker)
+        reported = signs_in_checklist_reply(tracker)
         if not reported:
             return {}
         return {"signs": merge_signs(tracker.get_slot("signs") or {}, reported, tracker)}
@@ -102,6 +106,18 @@ class ValidateSlotMappings(ValidationAction):
         queue = list(tracker.get_slot("signs_to_check") or [])
         new = [s for s in worth_checking(tracker) if s not in queue]
         return {"signs_to_check": queue + new} if new else {}
+
+
+def signs_in_checklist_reply(tracker: Tracker) -> Dict[str, bool]:
+    """The signs the latest message reports. In answer to the checklist, a sign
+    that cannot make the result urgent ("the more she walks the worse it
+    gets") counts when the learned reader leans to it: the question is the
+    context. Signs that could make it urgent are asked back instead (readers.py)."""
+    reported = signs_in_latest_message(tracker)
+    if tracker.get_slot("requested_slot") != "warning_signs" or tells_of_someone_else(tracker):
+        return reported
+    leaned = signs_leaned_to(tracker.latest_message.get("text") or "") - CHECKABLE - set_aside_in_latest_message(tracker)
+    return {**{sign: True for sign in leaned}, **reported}
 
 
 def worth_checking(tracker: Tracker) -> List[str]:
@@ -204,7 +220,7 @@ class ValidateAssessmentForm(FormValidationAction):
             return {"warning_signs": "done"}
         if answer == "unsure":
             return {"warning_signs": UNKNOWN}
-        if signs_in_latest_message(tracker):
+        if signs_in_checklist_reply(tracker):
             ends = assess(facts_from_tracker(tracker)).level in LEVELS_THAT_END_CHECKLIST
             return {"warning_signs": "done" if ends or times_asked(tracker, "warning_signs") >= MAX_ASKS else None}
         if reply_as_answer("warning_signs", tracker.latest_message.get("text") or "") == "done":

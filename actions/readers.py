@@ -58,12 +58,19 @@ def sign_reader() -> SignReader | None:
         return None
 
 
+def signs_leaned_to(text: str) -> set[str]:
+    """The signs the learned reader leans to (>= ASK) in `text`."""
+    reader = sign_reader()
+    if reader is None or not text.strip():
+        return set()
+    return {sign for sign, p in reader.read(text[:2000]).present.items() if p >= ASK}
+
+
 def leans_to(sign: str, text: str) -> bool:
     """Asked about this very sign, does the reply describe it, as the learned
     reader reads it? The question is the context that makes a leaning (ASK)
     enough: "my wee was the colour of flat coke" answers "is your pee dark?"."""
-    reader = sign_reader()
-    return bool(reader and text.strip()) and reader.read(text[:2000]).present.get(sign, 0.0) >= ASK
+    return sign in signs_leaned_to(text)
 
 
 # The action server sets this: both readers built before the first runner's turn.

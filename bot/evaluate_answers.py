@@ -29,7 +29,7 @@ from bot.rest_client import RestClient, Turn
 
 OUTCOMES = ("answered", "declined", "assessment", "triage", "other")
 # The lists a question set may hold, each judged like in_scope except out_of_scope.
-ANSWERABLE = ("in_scope", "requests", "for_someone_else")
+ANSWERABLE = ("in_scope", "requests", "for_someone_else", "vague")
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,7 @@ class Summary:
     out_of_scope: list[Outcome] = field(default_factory=list)
     requests: list[tuple[Outcome, Gold]] = field(default_factory=list)
     for_someone_else: list[tuple[Outcome, Gold]] = field(default_factory=list)
+    vague: list[tuple[Outcome, Gold]] = field(default_factory=list)  # one word: "DOMS", "stretching?"
 
     def counts(self, outcomes) -> Counter:
         return Counter(outcome.kind for outcome in outcomes)

@@ -74,3 +74,19 @@ def asks_something(text: str) -> bool:
     if "?" in lowered or ASKING_PHRASE.search(lowered) or REQUEST.search(lowered):
         return True
     return any(opens_like_a_question(clause) for clause in CLAUSE_BREAK.split(lowered))
+
+
+# Conditions the article discusses by name: typed alone ("DOMS", "shin
+# splints?", "what about runners knee"), they name a topic to look up, not a
+# pain of the writer's own.
+CONDITION = re.compile(
+    r"(?:what about |and |re:? )?(?:doms|delayed onset muscle soreness|shin ?splints?|mtss|"
+    r"(?:achilles )?tendin(?:itis|opathy)|achilles tendonitis|stress fractures?|it ?band(?: syndrome)?|itbs|"
+    r"runner'?s knee|pfps|plantar fasciitis|muscle strains?|pulled muscles?|overtraining|compartment syndrome|"
+    r"rhabdo(?:myolysis)?)[\s?!.]*",
+    re.IGNORECASE)
+
+
+def names_a_condition(text: str) -> bool:
+    """Is the whole message the name of a condition ("DOMS", "shin splints?")?"""
+    return CONDITION.fullmatch(text.strip().lower()) is not None

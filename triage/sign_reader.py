@@ -1,7 +1,7 @@
 """The second reader of warning signs: one that learns from labelled examples.
 
 The lexicon reader (triage/extract.py) knows the words it was given. This one
-has read about 1,600 runner messages labelled by people who never saw the
+has read about 2,500 runner messages labelled by people who never saw the
 code (triage/data/signs_*.yml, checklist.yml): for each sign, whether the
 message says it is present, denies it, is unsure of it, or does not say it.
 It judges each clause of a message (and the whole message) with one
@@ -29,7 +29,7 @@ import numpy as np
 import yaml
 
 DATA_DIR = Path(__file__).with_name("data")
-SIGN_FILES = ("signs_emergency.yml", "signs_urgent.yml", "checklist.yml")
+SIGN_FILES = ("signs_emergency.yml", "signs_urgent.yml", "signs_everyday.yml", "checklist.yml")
 STATES = ("none", "present", "denied", "uncertain")
 # A clause is judged present when this reader is at least this sure; between
 # ASK and SURE the sign is asked back when it matters (see combine). At 0.8 it

@@ -35,7 +35,7 @@ from knowledge.embedder import CACHE_DIR
 from triage.engine import assess
 from triage.extract import CORE_FACTS, Extraction, extract
 from triage.sign_reader import SignReader, combine, load_or_train, signs_in_rules
-from triage.phrasing import (calls_for_help, is_request, looks_like_a_question, opens_like_a_question,
+from triage.phrasing import (calls_for_help, names_a_condition, is_request, looks_like_a_question, opens_like_a_question,
                              speaks_of_themself)
 
 # Intents that never carry facts: when facts are found, the message is inform.
@@ -198,6 +198,8 @@ def _certain_intent(found: Extraction, text: str, predicted: Optional[str]) -> O
         return "report_pain"
     if predicted in ("report_pain", "inform") and _asks_the_article(found, text):
         return "ask_question"
+    if predicted == "report_pain" and names_a_condition(text):
+        return "ask_question"  # "DOMS", "shin splints?" (an answer, "inform", stays one)
     if (predicted == "emergency" and not found.mentions and opens_like_a_question(text)
             and not calls_for_help(text) and not speaks_of_themself(text)):
         # "is cold water swimming good for you" names no warning sign, asks for

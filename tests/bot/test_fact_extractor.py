@@ -107,3 +107,14 @@ def test_someone_elses_pain_is_marked_and_a_sign_said_of_another_is_asked_back()
     signs = [(e["value"], e.get("role")) for e in runner.get("entities") if e["entity"] == "sign"]
     assert ("chest_pain", "aside") in signs and ("chest_pain", "present") not in signs
     assert runner.get("intent")["name"] != "emergency"
+
+
+@pytest.mark.parametrize("text, predicted, expected", [
+    ("DOMS", "report_pain", "ask_question"),
+    ("shin splints?", "report_pain", "ask_question"),
+    ("what about runners knee", "report_pain", "ask_question"),
+    ("sore calves", "report_pain", "report_pain"),
+    ("like doms", "inform", "inform"),
+])
+def test_a_condition_named_alone_is_a_topic_to_look_up(text, predicted, expected):
+    assert parse(text, predicted).get("intent")["name"] == expected
