@@ -8,6 +8,7 @@ from rasa_sdk import Tracker
 
 from triage.durations import pain_age_hours
 from triage.facts import Facts
+from triage.phrasing import speaks_of_themself
 
 FACT_SLOTS = ("pain_type", "onset", "location", "spread", "duration")
 
@@ -96,10 +97,14 @@ def latest_answer(tracker: Tracker) -> str | None:
 
 def tells_of_someone_else(tracker: Tracker) -> bool:
     """Mid-way through the writer's own assessment, does the latest message
-    speak only of someone else ("my running mate had chest pains last month")?
-    Its signs are then not the writer's: they are asked back, never counted."""
+    tell only of someone else's pain, and of the writer too ("none of those
+    for me, my running mate had chest pains last month")? Its signs are then
+    not the writer's: they are asked back, never counted. Without a word of
+    the writer ("he can't stand on tiptoe"), a parent whose first message did
+    not say so is taken to speak of the one assessed."""
     return (tracker.active_loop_name is not None and tracker.get_slot("subject") != SOMEONE_ELSE
-            and bool(latest_entities(tracker, "subject")))
+            and any(e.get("role") == "only" for e in latest_entities(tracker, "subject"))
+            and speaks_of_themself(tracker.latest_message.get("text") or ""))
 
 
 def signs_in_latest_message(tracker: Tracker) -> dict[str, bool]:

@@ -88,6 +88,10 @@ class Extraction:
     # In a runner's own message, what was said of someone else: never the
     # runner's facts; its signs are asked back.
     others: tuple[Mention, ...] = ()
+    # Every pain it tells of, warning signs included, is someone else's ("my
+    # running mate had chest pains"): said mid-way through the writer's own
+    # assessment, it tells nothing of the writer.
+    only_others: bool = False
 
     def value(self, fact: str) -> str | float | None:
         """The value the runner gave for a core fact or duration, if any."""
@@ -139,7 +143,10 @@ def extract(text: str, now: datetime | None = None) -> Extraction:
     set_aside = [m for m in mentions if m.aside or (m.other and not someone_else)]
     mentions = [m for m in mentions if m not in set_aside]
     others = tuple(set_aside)
-    return Extraction(tuple(mentions), _whole_answer(text, mentions), _says_nothing_else(text), someone_else, others)
+    pain = [m for m in mentions if m.fact in ("location", "pain_type", "sign") and m.present]
+    only_others = bool(pain) and all(m.other for m in pain)
+    return Extraction(tuple(mentions), _whole_answer(text, mentions), _says_nothing_else(text), someone_else, others,
+                      only_others)
 
 
 def _about_someone_else(mentions: list[Mention]) -> bool:

@@ -125,7 +125,8 @@ def _load_sign_reader() -> Optional[SignReader]:
 def _subject_entity(found: Extraction) -> List[Dict[str, Any]]:
     """`subject` someone_else when the message speaks only of another person's
     pain (they are the one assessed)."""
-    return ([{"entity": "subject", "value": "someone_else", "extractor": FactExtractor.__name__}]
+    role = {"role": "only"} if found.only_others else {}  # every pain in it, signs too, is theirs
+    return ([{"entity": "subject", "value": "someone_else", "extractor": FactExtractor.__name__, **role}]
             if found.someone_else else [])
 
 
@@ -198,8 +199,10 @@ def _certain_intent(found: Extraction, text: str, predicted: Optional[str]) -> O
         return "report_pain"
     if predicted in ("report_pain", "inform") and _asks_the_article(found, text):
         return "ask_question"
-    if predicted == "report_pain" and names_a_condition(text):
-        return "ask_question"  # "DOMS", "shin splints?" (an answer, "inform", stays one)
+    if predicted != "emergency" and names_a_condition(text):
+        # "DOMS", "shin splints?": the article's answer. Said in reply to a
+        # question of the assessment, the fact it names still fills its slot.
+        return "ask_question"
     if (predicted == "emergency" and not found.mentions and opens_like_a_question(text)
             and not calls_for_help(text) and not speaks_of_themself(text)):
         # "is cold water swimming good for you" names no warning sign, asks for

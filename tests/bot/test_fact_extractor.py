@@ -114,6 +114,7 @@ def test_someone_elses_pain_is_marked_and_a_sign_said_of_another_is_asked_back()
     ("shin splints?", "report_pain", "ask_question"),
     ("what about runners knee", "report_pain", "ask_question"),
     ("sore calves", "report_pain", "report_pain"),
+    ("DOMS", "inform", "ask_question"),
     ("like doms", "inform", "inform"),
 ])
 def test_a_condition_named_alone_is_a_topic_to_look_up(text, predicted, expected):

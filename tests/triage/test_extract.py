@@ -936,6 +936,17 @@ def test_a_message_only_about_someone_elses_pain_is_about_them_and_every_fact_co
     assert found.someone_else and found.signs()["swelling"] is True and found.others == ()
 
 
+@pytest.mark.parametrize("text, only_others", [
+    ("none of those for me. my running mate had chest pains at parkrun last month", True),
+    ("my club mate had a swollen calf after the race", True),
+    ("i couldnt walk on it after, my mate had to piggyback me to the car", False),
+    ("writing for my husband, his calf is swollen and now hes coughing up blood", True),
+    ("my calf is swollen and my mate says it looks red", False),
+])
+def test_a_message_telling_only_of_another_persons_pain_says_so(text, only_others):
+    assert extract(text).only_others is only_others
+
+
 @pytest.mark.parametrize("text", ["my physio said my calf is swollen", "my wife says i have a swollen calf"])
 def test_a_first_person_word_ends_the_other_persons_scope(text):
     found = extract(text)
