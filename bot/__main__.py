@@ -21,7 +21,8 @@ def cmd_train(args) -> int:
 
 
 def cmd_run(args) -> int:
-    from bot.servers import running_bot, wait_for_signal
+    from bot.servers import supervisor
+    from bot.supervisor import stop_on_signals
 
     from bot.channels.config import ChannelConfigError, plan_channels
 
@@ -35,11 +36,16 @@ def cmd_run(args) -> int:
     for line in channel_lines:
         print(f"Channel {line}", flush=True)
     print(f"Starting the action server and the Rasa server (logs in {settings.log_dir})...", flush=True)
-    with running_bot(settings) as processes:
+    servers = supervisor(settings, say=lambda line: print(line, flush=True))
+    stop_on_signals(servers)
+
+    def ready() -> None:
         print(f"Ready. REST: POST {settings.rasa_url}/webhooks/rest/webhook", flush=True)
         print(f"Web widget demo page: {settings.rasa_url}/webhooks/widget/demo", flush=True)
-        print("Press Ctrl-C to stop.", flush=True)
-        wait_for_signal(processes)
+        print("A server that stops unexpectedly is started again. Press Ctrl-C to stop.", flush=True)
+
+    servers.run(on_ready=ready)
+    print("Stopped.", flush=True)
     return 0
 
 
