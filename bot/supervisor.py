@@ -267,6 +267,8 @@ def stop_on_signals(supervisor: Supervisor) -> None:
     """Ctrl-C (SIGINT), SIGTERM (systemd, docker stop) and SIGHUP (the terminal
     closed) all stop the servers cleanly. Without the SIGHUP handler, closing
     the terminal would end the supervisor and leave the servers, which are in
-    their own sessions, running."""
+    their own sessions, running. Under `nohup` SIGHUP stays ignored."""
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        if signum == signal.SIGHUP and signal.getsignal(signum) == signal.SIG_IGN:
+            continue
         signal.signal(signum, supervisor.request_stop)
