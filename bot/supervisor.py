@@ -243,13 +243,13 @@ class Supervisor:
         watched.down_since = watched.down_since or now
         title = server.spec.title
         if watched.policy.crash_loop:
-            self.say(f"{title.capitalize()} keeps crashing: {watched.policy.failures} times in a row, each soon "
+            self.say(f"{_capital(title)} keeps crashing: {watched.policy.failures} times in a row, each soon "
                      f"after it started ({describe_exit(code)}). Still trying: next start in {delay:.0f} s. "
                      f"The end of {server.log_path}:")
             for line in server.log_tail():
                 self._say(f"    {line}")
         else:
-            self.say(f"{title.capitalize()} stopped unexpectedly ({describe_exit(code)}); "
+            self.say(f"{_capital(title)} stopped unexpectedly ({describe_exit(code)}); "
                      f"starting it again in {delay:.0f} s. Its log: {server.log_path}")
 
     def _check_ready(self, watched: Watched, now: float) -> None:
@@ -258,9 +258,13 @@ class Supervisor:
             return
         watched.ready = True
         if watched.down_since is not None:
-            self.say(f"{watched.server.spec.title.capitalize()} is back, "
+            self.say(f"{_capital(watched.server.spec.title)} is back, "
                      f"{now - watched.down_since:.1f} s after it stopped.")
             watched.down_since = None
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]  # str.capitalize() would write "The rasa server"
 
 
 def stop_on_signals(supervisor: Supervisor) -> None:
