@@ -64,6 +64,10 @@ def is_ready(settings: Settings) -> bool:
     return _answers(rasa_ready_url(settings)) and _answers(action_health_url(settings))
 
 
+def is_live(settings: Settings) -> bool:
+    return _answers(rasa_live_url(settings)) and _answers(action_health_url(settings))
+
+
 def _answers(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=2) as reply:

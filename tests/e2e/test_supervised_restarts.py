@@ -2,7 +2,7 @@
 
 One supervised bot for this file (ports 5905/5955, its conversations and logs
 in a scratch folder, Telegram on against a local fake of its API). The tests
-run in file order: the action server is killed (kill -9) in the middle of an
+run in file order: the health endpoints are read, the action server is killed (kill -9) in the middle of an
 assessment, then the Rasa server, then the supervisor is stopped with SIGTERM.
 
 Bounds here are "it came back at all", not speed claims: a restart of the
@@ -123,6 +123,18 @@ def supervised(tmp_path_factory, fake_telegram):
 @pytest.fixture(scope="module")
 def telegram(supervised, fake_telegram):
     return TelegramRunner(BOT_URL, fake_telegram)
+
+
+def test_health_endpoints_say_live_and_ready(supervised):
+    with urllib.request.urlopen(f"{BOT_URL}/webhooks/rest/ready", timeout=5) as reply:
+        ready = json.loads(reply.read())
+    assert ready["status"] == "ready" and ready["model"]
+    assert answers(f"{BOT_URL}/webhooks/rest/") and answers(f"http://127.0.0.1:{ACTION_PORT}/health")
+    env = {**os.environ, "RASA_PORT": str(RASA_PORT), "ACTION_PORT": str(ACTION_PORT)}
+    for check in (["health"], ["health", "--ready"]):
+        assert subprocess.run([sys.executable, "-m", "bot", *check], cwd=ROOT, env=env, capture_output=True).returncode == 0
+    elsewhere = {**env, "RASA_PORT": "5997"}  # nothing listens there
+    assert subprocess.run([sys.executable, "-m", "bot", "health"], cwd=ROOT, env=elsewhere, capture_output=True).returncode == 1
 
 
 def test_the_action_server_killed_mid_assessment_comes_back_and_the_pending_question_is_asked_again(supervised, telegram):
