@@ -21,7 +21,8 @@ def cmd_train(args) -> int:
 
 
 def cmd_run(args) -> int:
-    from bot.servers import running_bot, wait_for_signal
+    from bot.servers import supervisor
+    from bot.supervisor import stop_on_signals
 
     from bot.channels.config import ChannelConfigError, plan_channels
 
@@ -35,12 +36,28 @@ def cmd_run(args) -> int:
     for line in channel_lines:
         print(f"Channel {line}", flush=True)
     print(f"Starting the action server and the Rasa server (logs in {settings.log_dir})...", flush=True)
-    with running_bot(settings) as processes:
+    servers = supervisor(settings, say=lambda line: print(line, flush=True))
+    stop_on_signals(servers)
+
+    def ready() -> None:
         print(f"Ready. REST: POST {settings.rasa_url}/webhooks/rest/webhook", flush=True)
         print(f"Web widget demo page: {settings.rasa_url}/webhooks/widget/demo", flush=True)
-        print("Press Ctrl-C to stop.", flush=True)
-        wait_for_signal(processes)
+        print("A server that stops unexpectedly is started again. Press Ctrl-C to stop.", flush=True)
+
+    servers.run(on_ready=ready)
+    print("Stopped.", flush=True)
     return 0
+
+
+def cmd_health(args) -> int:
+    """For process managers: exit 0 when both servers answer their liveness
+    endpoints (with --ready: their readiness endpoints), else 1."""
+    from bot.servers import is_live, is_ready
+
+    settings = load_settings()
+    healthy = is_ready(settings) if args.ready else is_live(settings)
+    print("ok" if healthy else "not " + ("ready" if args.ready else "answering"))
+    return 0 if healthy else 1
 
 
 def cmd_chat(args) -> int:
@@ -135,6 +152,7 @@ def _rasa(arguments: list[str]) -> int:
 
 COMMANDS = {
     "run": (cmd_run, "train if needed, then start both servers in the foreground"),
+    "health": (cmd_health, "exit 0 when both servers answer (--ready: can serve a turn), for process managers"),
     "chat": (cmd_chat, "talk to the bot in this terminal (starts it if it is not running)"),
     "train": (cmd_train, "train the Rasa model if its data or config changed"),
     "check": (cmd_check, "validate the Rasa training data and domain"),
@@ -154,6 +172,8 @@ def main(argv: list[str] | None = None) -> int:
         command.set_defaults(func=func)
         if name == "chat":
             command.add_argument("--url", help="talk to a bot already running at this URL")
+        if name == "health":
+            command.add_argument("--ready", action="store_true", help="readiness instead of liveness")
         if name == "conversations":
             _conversations_arguments(command)
         if name == "export-conversation":

@@ -1,7 +1,9 @@
-"""Start the action server and the Rasa server, wait until ready, stop them together."""
+"""The bot's two servers: how each is started, when it is ready, and the two
+ways of running them: supervised (`python -m bot run`: restarted when they
+crash, see bot/supervisor.py) and for the length of a block (tests, eval,
+bench, `make chat`)."""
 from __future__ import annotations
 
-import signal
 import subprocess
 import sys
 import time
@@ -10,8 +12,8 @@ from contextlib import contextmanager
 from typing import Iterator, Mapping
 
 from bot.channels.config import plan_channels, write_credentials
-
 from bot.settings import ROOT, Settings, quiet_environment
+from bot.supervisor import ServerProcess, ServerSpec, Supervisor, stop_all
 from bot.training import model_path
 
 READY_TIMEOUT_S = 180
@@ -32,8 +34,38 @@ def rasa_server_command(settings: Settings) -> list[str]:
     ]
 
 
+# Health endpoints (README, "Running in production"). Liveness: the server
+# answers HTTP. Readiness: it can serve a turn (the action server answers
+# /health only once its actions are loaded; the Rasa server's /ready says
+# whether a model is loaded, bot/channels/rest.py).
+def rasa_live_url(settings: Settings) -> str:
+    return f"{settings.rasa_url}/webhooks/rest/"
+
+
+def rasa_ready_url(settings: Settings) -> str:
+    return f"{settings.rasa_url}/webhooks/rest/ready"
+
+
+def action_health_url(settings: Settings) -> str:
+    return f"{settings.action_url}/health"
+
+
+def server_specs(settings: Settings) -> list[ServerSpec]:
+    # The action server first: the Rasa server's first turns need it.
+    return [
+        ServerSpec("actions", "the action server", action_server_command(settings),
+                   ready=lambda: _answers(action_health_url(settings))),
+        ServerSpec("rasa", "the Rasa server", rasa_server_command(settings),
+                   ready=lambda: _answers(rasa_ready_url(settings))),
+    ]
+
+
 def is_ready(settings: Settings) -> bool:
-    return _answers(f"{settings.rasa_url}/webhooks/rest/") and _answers(f"{settings.action_url}/health")
+    return _answers(rasa_ready_url(settings)) and _answers(action_health_url(settings))
+
+
+def is_live(settings: Settings) -> bool:
+    return _answers(rasa_live_url(settings)) and _answers(action_health_url(settings))
 
 
 def _answers(url: str) -> bool:
@@ -44,30 +76,41 @@ def _answers(url: str) -> bool:
         return False
 
 
-@contextmanager
-def running_bot(settings: Settings, extra_env: Mapping[str, str] | None = None) -> Iterator[list[subprocess.Popen]]:
-    """Both servers, ready; stopped (SIGTERM, then SIGKILL) when the block ends.
+def server_environment(settings: Settings, extra_env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Both servers' environment; writes the channels' credentials file on the way.
 
-    Their output goes to log files (settings.log_dir), not the terminal: the
-    runner-facing command prints only what a person needs. `extra_env` adds
-    variables to both servers' environment (tests use it to turn channels on).
-    Raises ChannelConfigError before starting anything if a channel is half configured.
+    `extra_env` adds variables (tests use it to turn channels on). Raises
+    ChannelConfigError before anything starts if a channel is half configured.
     """
     env = {**quiet_environment(settings), "ACTIONS_WARM_UP": "1", **(extra_env or {})}
     write_credentials(plan_channels(env), settings.credentials_path)
     settings.tracker_db.parent.mkdir(parents=True, exist_ok=True)
     settings.log_dir.mkdir(parents=True, exist_ok=True)
-    servers = {"actions": action_server_command(settings), "rasa": rasa_server_command(settings)}
-    processes = []
-    for name, command in servers.items():
-        log = open(settings.log_dir / f"{name}.log", "ab")
-        processes.append(subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
-        log.close()  # the child keeps its own handle
+    return env
+
+
+def supervisor(settings: Settings, say=print) -> Supervisor:
+    """The servers as `python -m bot run` keeps them: restarted when they crash.
+    Their output goes to log files (settings.log_dir), not the terminal."""
+    return Supervisor(server_specs(settings), server_environment(settings), settings.log_dir, ROOT, say=say)
+
+
+@contextmanager
+def running_bot(settings: Settings, extra_env: Mapping[str, str] | None = None) -> Iterator[list[subprocess.Popen]]:
+    """Both servers, ready; stopped (SIGTERM, then SIGKILL) when the block ends.
+
+    Not supervised: a test that stops a server finds it stopped. The output
+    goes to log files (settings.log_dir). Raises ChannelConfigError before
+    starting anything if a channel is half configured.
+    """
+    env = server_environment(settings, extra_env)
+    servers = [ServerProcess(spec, env, settings.log_dir, ROOT) for spec in server_specs(settings)]
     try:
+        processes = [server.start() for server in servers]
         _wait_until_ready(settings, processes)
         yield processes
     finally:
-        stop(processes)
+        stop_all(servers)
 
 
 def _wait_until_ready(settings: Settings, processes: list[subprocess.Popen]) -> None:
@@ -78,29 +121,3 @@ def _wait_until_ready(settings: Settings, processes: list[subprocess.Popen]) -> 
         if time.monotonic() > deadline:
             raise RuntimeError(f"The bot was not ready after {READY_TIMEOUT_S} s; see the logs in {settings.log_dir}.")
         time.sleep(0.5)
-
-
-def stop(processes: list[subprocess.Popen]) -> None:
-    for process in processes:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-    for process in processes:
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def wait_for_signal(processes: list[subprocess.Popen]) -> None:
-    """Block until Ctrl-C, SIGTERM, or one server dies."""
-    def raise_interrupt(signum, frame):
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, raise_interrupt)
-    try:
-        while all(p.poll() is None for p in processes):
-            time.sleep(0.5)
-        print("A server stopped unexpectedly; stopping the other.", file=sys.stderr)
-    except KeyboardInterrupt:
-        print("\nStopping...", flush=True)

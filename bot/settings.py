@@ -40,7 +40,7 @@ def load_settings() -> Settings:
         tracker_db=Path(os.environ.get("TRACKER_DB", ROOT / "var" / "conversations.db")),
         models_dir=Path(os.environ.get("MODELS_DIR", ROOT / "models")),
         log_dir=Path(os.environ.get("LOG_DIR", ROOT / "var" / "log")),
-        var_dir=ROOT / "var",
+        var_dir=Path(os.environ.get("VAR_DIR", ROOT / "var")),
     )
 
 

@@ -20,6 +20,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 import bot.rasa_speedups  # noqa: F401  (patches Rasa once the server loads its channels)
+from bot.channels.failed_turn import undo_failed_turn
 from bot.channels.render import Platform, Reply, render_message
 from bot.safety import EMPTY_MESSAGE_REPLY, MAX_MESSAGE_CHARS, SAFE_REPLY, TOO_LONG_REPLY
 
@@ -104,23 +105,26 @@ async def run_turn(
     text: str,
     channel: str,
     metadata: Optional[dict] = None,
+    app: Any = None,
 ) -> None:
     """One turn of the conversation; the runner always gets an answer: a prompt
     for an empty message, SAFE_REPLY (with the emergency advice) when the turn
     failed, or when a reply of the turn did not reach the runner (a refused
-    emergency card must not leave them with nothing)."""
+    emergency card must not leave them with nothing). A turn in which the bot
+    said nothing is undone (failed_turn.py; `app` is the Rasa server's)."""
     if not text.strip():
         await output.send_response(sender, {"text": EMPTY_MESSAGE_REPLY})
         return
     if len(text) > MAX_MESSAGE_CHARS:
         await output.send_response(sender, {"text": TOO_LONG_REPLY})
         return
+    message = UserMessage(text, output, conversation_id(channel, sender), input_channel=channel, metadata=metadata)
     try:
-        await on_new_message(
-            UserMessage(text, output, conversation_id(channel, sender), input_channel=channel, metadata=metadata)
-        )
+        await on_new_message(message)
     except Exception:  # the runner gets SAFE_REPLY; the log gets the cause
         logger.exception("Turn failed for %s sender %s", channel, sender)
+    if output.sent == 0 and output.failed == 0:
+        await undo_failed_turn(app, message.sender_id, message.message_id)
     if output.sent == 0 or output.failed:
         await output.send_response(sender, {"text": SAFE_REPLY})
 
@@ -144,10 +148,16 @@ async def offered_buttons(request: Request, channel: str, sender: str, latest_tu
         logger.exception("Could not read the conversation of %s", sender)
         return []
     buttons: list[dict] = []
+    bot_said = False  # in the turn being read
     for event in reversed(list(tracker.events) if tracker else []):
         if isinstance(event, UserUttered) and latest_turn_only:
-            break
+            if bot_said:
+                break
+            # The bot said nothing to that message: the turn failed and was
+            # undone (failed_turn.py), so the buttons before it still stand.
+            continue
         if isinstance(event, BotUttered):
+            bot_said = True
             buttons += [b for b in (event.data or {}).get("buttons") or [] if "title" in b and "payload" in b]
             if buttons and latest_turn_only:
                 break

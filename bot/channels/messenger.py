@@ -17,7 +17,8 @@ from sanic.response import HTTPResponse
 
 from bot.channels.messaging import PlatformOutput, call_api, offered_buttons, read_json, refused, run_turn
 from bot.channels.render import Reply, platform, resolve_choice
-from bot.channels.security import DeliveryLog, messenger_signature_valid, same_secret
+from bot.channels.deliveries import open_delivery_log
+from bot.channels.security import messenger_signature_valid, same_secret
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +60,7 @@ class MessengerChannel(FacebookInput):
     def __init__(self, fb_verify: str, fb_secret: str, fb_access_token: str) -> None:
         super().__init__(fb_verify, fb_secret, fb_access_token)
         self.api_url = DEFAULT_API_URL
-        self.deliveries = DeliveryLog()
+        self.deliveries = open_delivery_log("messenger")
 
     def get_output_channel(self) -> MessengerOutput:
         return MessengerOutput(self.fb_access_token, self.api_url)
@@ -100,7 +101,7 @@ class MessengerChannel(FacebookInput):
         output = self.get_output_channel()
         if not pressed:  # typed: maybe a number from the list, or a button's words
             text = resolve_choice(text, await offered_buttons(request, self.name(), sender), output.spec) or text
-        await run_turn(on_new_message, output, sender, text, self.name())
+        await run_turn(on_new_message, output, sender, text, self.name(), app=request.app)
 
 
 def messaging_events(body: dict) -> list[dict]:

@@ -3,7 +3,14 @@
 Rasa's own RestInput answers a malformed body with a server error and a turn
 whose actions failed (the action server is down) with an empty list. Here a
 malformed request gets a 400 that says what is wrong, and a turn that
-produced nothing gets a plain apology that still carries the emergency advice.
+produced nothing gets a plain apology that still carries the emergency advice
+(and leaves the conversation where it was: bot/channels/failed_turn.py).
+
+It also serves the Rasa server's health endpoints: GET /webhooks/rest/
+(liveness: the server answers) and GET /webhooks/rest/ready (readiness: a
+model is loaded; 503 until then). Rasa's own /status would need the whole
+HTTP API turned on (--enable-api), which exposes every conversation to
+anyone who can reach the port unless a token is set.
 """
 from __future__ import annotations
 
@@ -19,6 +26,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 import bot.rasa_speedups  # noqa: F401  (patches Rasa once the server loads its channels)
+from bot.channels.failed_turn import undo_failed_turn
 from bot.channels.messaging import PLATFORM_CHANNELS
 from bot.safety import EMPTY_MESSAGE_REPLY, MAX_MESSAGE_CHARS, SAFE_REPLY
 
@@ -40,6 +48,13 @@ class SafeRestInput(RestInput):
         async def health(request: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
 
+        @webhook.route("/ready", methods=["GET"])
+        async def ready(request: Request) -> HTTPResponse:
+            agent = getattr(request.app.ctx, "agent", None)
+            if agent is None or not agent.is_ready():
+                return response.json({"status": "loading", "model": None}, status=503)
+            return response.json({"status": "ready", "model": agent.model_id})
+
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
             body, problem = parse_turn(request.body)
@@ -48,19 +63,20 @@ class SafeRestInput(RestInput):
             sender, text = body["sender"], body["message"]
             if not text.strip():
                 return response.json([{"recipient_id": sender, "text": EMPTY_MESSAGE_REPLY}])
-            messages = await self._run_turn(on_new_message, sender, text, body.get("metadata"))
+            messages = await self._run_turn(request.app, on_new_message, sender, text, body.get("metadata"))
             return response.json(messages or [{"recipient_id": sender, "text": SAFE_REPLY}])
 
         return webhook
 
-    async def _run_turn(self, on_new_message, sender: str, text: str, metadata) -> List[Dict]:
+    async def _run_turn(self, app, on_new_message, sender: str, text: str, metadata) -> List[Dict]:
         collector = CollectingOutputChannel()
+        message = UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)
         try:
-            await on_new_message(
-                UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)
-            )
+            await on_new_message(message)
         except Exception:  # the runner gets SAFE_REPLY; the log gets the cause
             logger.exception("Turn failed for sender %s", sender)
+        if not collector.messages:
+            await undo_failed_turn(app, sender, message.message_id)
         return collector.messages
 
 

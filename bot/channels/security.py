@@ -1,4 +1,4 @@
-"""Is a webhook request really from the platform, and have we seen it before?
+"""Is a webhook request really from the platform? (Whether it was seen before: deliveries.py.)
 
 Pure (no Rasa, no web framework): each check takes the secret, the raw body
 or form and the headers' values, and answers True only for a valid signature.
@@ -9,8 +9,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
-from collections import OrderedDict
-from threading import Lock
 from typing import Mapping, Optional
 
 from twilio.request_validator import RequestValidator
@@ -84,34 +82,3 @@ def _header(headers: Mapping[str, str], name: str) -> Optional[str]:
         if key.lower() == name:
             return value
     return None
-
-
-class DeliveryLog:
-    """Delivery ids seen lately (Slack event ids, Telegram update ids, Messenger
-    message ids, Twilio message SIDs), so a retried or repeated delivery is
-    answered once.
-
-    In memory and bounded (least recently seen dropped first): platforms retry
-    within minutes, so a few thousand recent ids cover them; a restart forgets
-    them, which at worst answers one retry that straddles the restart twice.
-    With several Rasa workers this would need a shared store (the tracker
-    store's database, or Redis).
-    """
-
-    def __init__(self, capacity: int = 5000):
-        self.capacity = capacity
-        self._seen: OrderedDict[str, None] = OrderedDict()
-        self._lock = Lock()
-
-    def first_time(self, delivery_id: Optional[str]) -> bool:
-        """True the first time an id is seen (and records it); an empty id is always new."""
-        if not delivery_id:
-            return True
-        with self._lock:
-            if delivery_id in self._seen:
-                self._seen.move_to_end(delivery_id)
-                return False
-            self._seen[delivery_id] = None
-            if len(self._seen) > self.capacity:
-                self._seen.popitem(last=False)
-            return True

@@ -21,7 +21,8 @@ from sanic.response import HTTPResponse
 
 from bot.channels.messaging import PlatformOutput, call_api, read_json, refused, run_turn
 from bot.channels.render import Reply, platform
-from bot.channels.security import DeliveryLog, slack_signature_valid
+from bot.channels.deliveries import open_delivery_log
+from bot.channels.security import slack_signature_valid
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +79,7 @@ class SlackChannel(SlackInput):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.api_url = DEFAULT_API_URL
-        self.deliveries = DeliveryLog()
+        self.deliveries = open_delivery_log("slack")
 
     def get_output_channel(self, channel: Optional[str] = None, thread_id: Optional[str] = None) -> SlackOutput:
         return SlackOutput(self.slack_token, self.api_url, channel or self.slack_channel, thread_id)
@@ -103,7 +104,7 @@ class SlackChannel(SlackInput):
             if not self.deliveries.first_time(delivery_id):
                 # Slack retries when the first answer was slow; that one is already being answered.
                 return response.text("", headers={"X-Slack-No-Retry": "1"})
-            self._start_turn(on_new_message, text, sender, metadata)
+            self._start_turn(request.app, on_new_message, text, sender, metadata)
             return response.text("")
 
         return webhook
@@ -142,10 +143,10 @@ class SlackChannel(SlackInput):
         press = payload["actions"][0].get("action_ts") or payload.get("trigger_id")
         return (f"press:{payload['user']['id']}:{press}" if press else None), text, sender, metadata
 
-    def _start_turn(self, on_new_message, text: str, sender: str, metadata: dict) -> None:
+    def _start_turn(self, app, on_new_message, text: str, sender: str, metadata: dict) -> None:
         thread = metadata.get("thread_id") if self.use_threads else None
         output = self.get_output_channel(metadata.get("out_channel"), thread)
-        task = asyncio.create_task(run_turn(on_new_message, output, sender, text, self.name(), metadata))
+        task = asyncio.create_task(run_turn(on_new_message, output, sender, text, self.name(), metadata, app=app))
         # Keep a reference until done, or the task may be garbage-collected mid-turn.
         self._background_tasks.add(task)
         task.add_done_callback(self._background_tasks.discard)

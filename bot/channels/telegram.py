@@ -19,7 +19,8 @@ from sanic.response import HTTPResponse
 
 from bot.channels.messaging import PlatformOutput, call_api, offered_buttons, read_json, refused, run_turn
 from bot.channels.render import Reply, button_for_value, platform
-from bot.channels.security import DeliveryLog, telegram_secret_valid
+from bot.channels.deliveries import open_delivery_log
+from bot.channels.security import telegram_secret_valid
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +77,7 @@ class TelegramChannel(TelegramInput):
         super().__init__(access_token, verify=None, webhook_url=webhook_url, debug_mode=False)
         self.secret_token = secret_token
         self.api_url = api_url
-        self.deliveries = DeliveryLog()
+        self.deliveries = open_delivery_log("telegram")
 
     def get_output_channel(self) -> TelegramOutput:
         # Rasa's version calls setWebhook synchronously here; this one registers at start (below).
@@ -122,7 +123,7 @@ class TelegramChannel(TelegramInput):
             await output.answer_callback(callback_id)
             if text.startswith("#"):  # a digest of a payload too long for callback_data
                 text = button_for_value(text, await offered_buttons(request, self.name(), chat_id, latest_turn_only=False), output.spec) or ""
-        await run_turn(on_new_message, output, chat_id, COMMANDS.get(text.strip(), text), self.name())
+        await run_turn(on_new_message, output, chat_id, COMMANDS.get(text.strip(), text), self.name(), app=request.app)
 
 
 def read_update(update: dict) -> Optional[tuple[str, str, Optional[str]]]:

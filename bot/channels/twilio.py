@@ -24,7 +24,8 @@ from sanic.response import HTTPResponse
 from bot.channels.config import sms_limit
 from bot.channels.messaging import PlatformOutput, call_api, offered_buttons, refused, run_turn
 from bot.channels.render import Platform, Reply, platform, resolve_choice
-from bot.channels.security import DeliveryLog, twilio_signature_valid
+from bot.channels.deliveries import open_delivery_log
+from bot.channels.security import twilio_signature_valid
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +81,7 @@ class TwilioChannel(TwilioInput):
         self.webhook_url: Optional[str] = None
         self.api_url = DEFAULT_API_URL
         self.sms_max_chars: Optional[int] = None
-        self.deliveries = DeliveryLog()
+        self.deliveries = open_delivery_log("twilio")
 
     def get_output_channel(self, sender_number: Optional[str] = None) -> TwilioOutput:
         return TwilioOutput(self.account_sid, self.auth_token, sender_number or self.twilio_number, self.api_url,
@@ -114,7 +115,7 @@ class TwilioChannel(TwilioInput):
         # Some carriers turn @ into ¡ (as Rasa's connector notes).
         text = text.replace("¡", "@")
         text = resolve_choice(text, await offered_buttons(request, self.name(), sender), output.spec_for(sender)) or text
-        await run_turn(on_new_message, output, sender, text, self.name())
+        await run_turn(on_new_message, output, sender, text, self.name(), app=request.app)
 
 
 

@@ -13,7 +13,8 @@ message again when a dropped connection makes the page resend it. Here:
 - every bot message is one event `{text, buttons, custom, timestamp}`;
 - each runner message carries a random id, kept in the tracker with the
   message, so a resend is answered "duplicate" and run once;
-- a turn that produced nothing still gets the safe reply with the emergency advice.
+- a turn that produced nothing still gets the safe reply with the emergency
+  advice, and leaves the conversation where it was (failed_turn.py).
 
 It also serves the built widget (`widget.js`) and the demo page, so the demo
 page and the socket share one origin.
@@ -35,6 +36,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 import bot.rasa_speedups  # noqa: F401  (patches Rasa once the server loads its channels)
+from bot.channels.failed_turn import undo_failed_turn
 from bot.channels.widget_protocol import (
     ORIGINS_VARIABLE,
     Refusal,
@@ -177,6 +179,7 @@ class WidgetInput(SocketIOInput):
         except Exception:  # the runner gets SAFE_REPLY; the log gets the cause
             logger.exception("Turn failed for a widget session")
         if output.sent == 0:
+            await undo_failed_turn(self.app, session_id, message_id)
             await output.send_text_message(session_id, SAFE_REPLY)
 
     async def _events(self, session_id: str) -> list[dict]:

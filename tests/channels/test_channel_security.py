@@ -1,10 +1,10 @@
-"""Signature checks and duplicate suppression (pure)."""
+"""Signature checks (pure); duplicate suppression is in test_channel_deliveries.py."""
 from __future__ import annotations
 
 import time
 
 from bot.channels.security import (
-    DeliveryLog, messenger_signature, messenger_signature_valid, slack_signature, slack_signature_valid,
+    messenger_signature, messenger_signature_valid, slack_signature, slack_signature_valid,
     telegram_secret_valid, twilio_signature, twilio_signature_valid,
 )
 
@@ -62,12 +62,3 @@ def test_twilio_signs_the_public_url_and_every_parameter():
     assert not twilio_signature_valid("token", "https://other.example/hook", form, signature)
     assert not twilio_signature_valid("other", url, form, signature)
     assert not twilio_signature_valid("token", url, form, None)
-
-
-def test_a_delivery_is_new_once_and_old_ids_are_forgotten_beyond_capacity():
-    log = DeliveryLog(capacity=3)
-    assert log.first_time("a") and not log.first_time("a")
-    for delivery in ("b", "c", "d"):
-        assert log.first_time(delivery)
-    assert log.first_time("a")  # evicted: the log is bounded
-    assert log.first_time(None) and log.first_time(None)  # no id: never treated as a repeat
