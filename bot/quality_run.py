@@ -27,7 +27,8 @@ VIGNETTE_SETS = {
 # next to section R@1, and counts requests and questions for someone else apart.
 QUESTION_SETS = {"dev": ROOT / "tests" / "dev" / "questions.yml", "heldout": ROOT / "tests" / "heldout" / "questions.yml",
                  "dev, blind, passage gold": ROOT / "tests" / "dev" / "blind_questions.yml",
-                 "held-out, blind, passage gold": ROOT / "tests" / "heldout" / "blind_questions.yml"}
+                 "held-out, blind, passage gold": ROOT / "tests" / "heldout" / "blind_questions.yml",
+                 "held-out, blind C, with vague": ROOT / "tests" / "heldout" / "blind_questions_c.yml"}
 EVAL_PORTS = (5505, 5555)
 SPLIT_FRACTION = 0.8
 SPLIT_SEED = 42
