@@ -984,3 +984,21 @@ def test_the_leg_and_the_whole_body_are_never_set_aside(text, signs):
 ])
 def test_ambiguous_words_never_set_a_sign_aside(text, sign):
     assert extract(text).signs().get(sign) is True
+
+
+@pytest.mark.parametrize("text, pain_type", [
+    ("wore a new compression sleeve really tight for my long run, calf hurting now", None),
+    ("my laces were too tight and now my foot aches", "dull_ache"),
+    ("my calves are really tight", "dull_ache"),
+])
+def test_tight_clothing_is_no_tight_leg(text, pain_type):
+    assert extract(text).facts().get("pain_type") == pain_type
+
+
+@pytest.mark.parametrize("text, counted", [
+    ("got a red hot patch on my shin where my sock rubbed a blister, now im shivery", {"redness", "warmth"}),
+    ("my shins look blue but its from my socks", set()),
+])
+def test_a_garment_explains_the_colour_it_left_not_the_sore_it_rubbed(text, counted):
+    assert {sign for sign, present in extract(text).signs().items() if present} >= counted
+    assert "cold_pale_leg" not in extract(text).signs()
