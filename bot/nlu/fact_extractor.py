@@ -83,7 +83,7 @@ class FactExtractor(GraphComponent, EntityExtractorMixin):
             entities = ([_entity(m) for m in _chosen_mentions(found)] + _answer_entity(found) + learned
                         + aside + _subject_entity(found))
             message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
-            intent = _certain_intent(found, text, _intent_name(message))
+            intent = _certain_intent(found, text, _intent_name(message), _intent_confidence(message))
             if intent:
                 _set_intent(message, intent)
         return messages
@@ -182,7 +182,7 @@ def _answer_entity(found: Extraction) -> List[Dict[str, Any]]:
     return [{"entity": "answer", "value": value, "extractor": FactExtractor.__name__} for value in values]
 
 
-def _certain_intent(found: Extraction, text: str, predicted: Optional[str]) -> Optional[str]:
+def _certain_intent(found: Extraction, text: str, predicted: Optional[str], confidence: float = 0.0) -> Optional[str]:
     """The intent the facts make certain, or None to keep the classifier's.
 
     In order: an emergency by rule; a whole-message answer; then question or
@@ -222,7 +222,8 @@ def _certain_intent(found: Extraction, text: str, predicted: Optional[str]) -> O
         # facts and no emergency sign ("it kicked in the next morning"). A
         # message with no facts at all ("help, it's an emergency") keeps it.
         return "inform"
-    if predicted == "ask_question" and not looks_like_a_question(text) and not _general_request(text):
+    if (predicted == "ask_question" and not looks_like_a_question(text) and not _general_request(text)
+            and not (confidence >= SURE_OF_A_REQUEST and _asks_for_nothing_of_the_writer(found, text))):
         return "report_pain"  # "quads are insanely sore after a half" is a report; "tips for sore quads" asks
     if predicted == "ask_question" and _reports_then_asks(found, text):
         # "hammy feels sore, should i still run tmrw?": the assessment, with the
@@ -262,6 +263,24 @@ def _asks_the_article(found: Extraction, text: str) -> bool:
 
 def _intent_name(message: Message) -> Optional[str]:
     return (message.get(INTENT) or {}).get("name")
+
+
+def _intent_confidence(message: Message) -> float:
+    return float((message.get(INTENT) or {}).get("confidence") or 0.0)
+
+
+# The classifier, sure that a message without a question word asks ("shin
+# splints causes and fixes", "building up mileage safely for my first
+# marathon"), is believed when the message tells of no pain of the writer's
+# own and names no warning sign: its
+# sentence embedding knows more ways to ask than the REQUEST pattern does.
+SURE_OF_A_REQUEST = 0.8
+
+
+def _asks_for_nothing_of_the_writer(found: Extraction, text: str) -> bool:
+    """No warning sign, and no pain of the writer's own ("my first marathon" is no pain)."""
+    present = {m.fact for m in found.mentions if m.present}
+    return "sign" not in present and not (speaks_of_themself(text) and present & set(REPORT_FACTS))
 
 
 def _set_intent(message: Message, name: str) -> None:

@@ -119,3 +119,17 @@ def test_someone_elses_pain_is_marked_and_a_sign_said_of_another_is_asked_back()
 ])
 def test_a_condition_named_alone_is_a_topic_to_look_up(text, predicted, expected):
     assert parse(text, predicted).get("intent")["name"] == expected
+
+
+@pytest.mark.parametrize("text, confidence, expected", [
+    # Sure it asks, and nothing of the writer's own pain: believed.
+    ("shin splints causes and fixes", 0.95, "ask_question"),
+    ("building up mileage safely for my first marathon", 0.95, "ask_question"),
+    # Unsure: a statement without a question word is a report.
+    ("quads are insanely sore after a half", 0.6, "report_pain"),
+    # The writer's own pain, or a warning sign: a report, however sure.
+    ("my calves ache after every run", 0.95, "report_pain"),
+    ("calf swollen and red after the race", 0.95, "report_pain"),
+])
+def test_a_request_without_a_question_word_is_believed_when_the_classifier_is_sure(text, confidence, expected):
+    assert parse(text, "ask_question", confidence).get("intent")["name"] == expected
