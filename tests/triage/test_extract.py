@@ -1002,3 +1002,15 @@ def test_tight_clothing_is_no_tight_leg(text, pain_type):
 def test_a_garment_explains_the_colour_it_left_not_the_sore_it_rubbed(text, counted):
     assert {sign for sign, present in extract(text).signs().items() if present} >= counted
     assert "cold_pale_leg" not in extract(text).signs()
+
+
+@pytest.mark.parametrize("text, sign, present", [
+    ("no, none of those, it doesnt hurt at all when im not running", "eases_with_rest", True),
+    ("it only hurts when i run", "eases_with_rest", True),
+    ("my foot is like sleeping, when I touch it I feel it like through a glove", "numbness", True),
+    ("theres a patch of skin on my thigh thats kind of asleep", "numbness", True),
+    ("legs sore, went to sleep early", "numbness", None),
+    ("i slept badly, legs sore", "numbness", None),
+])
+def test_everyday_descriptions_of_rest_relief_and_numbness(text, sign, present):
+    assert extract(text).signs().get(sign) is present
