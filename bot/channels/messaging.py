@@ -122,7 +122,7 @@ async def run_turn(
     try:
         await on_new_message(message)
     except Exception:  # the runner gets SAFE_REPLY; the log gets the cause
-        logger.exception("Turn failed for %s sender %s", channel, sender)
+        logger.exception("Turn failed on %s", channel)  # no sender id: a phone number or an account
     if output.sent == 0 and output.failed == 0:
         await undo_failed_turn(app, message.sender_id, message.message_id)
     if output.sent == 0 or output.failed:
@@ -145,7 +145,7 @@ async def offered_buttons(request: Request, channel: str, sender: str, latest_tu
     try:
         tracker = await store.retrieve(conversation_id(channel, sender))
     except Exception:  # a numbered answer then goes through as typed
-        logger.exception("Could not read the conversation of %s", sender)
+        logger.exception("Could not read a conversation")
         return []
     buttons: list[dict] = []
     bot_said = False  # in the turn being read

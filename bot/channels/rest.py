@@ -25,6 +25,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+import bot.forget  # noqa: F401  ("delete my data" on every channel: wraps Agent.handle_message)
 import bot.rasa_speedups  # noqa: F401  (patches Rasa once the server loads its channels)
 from bot.channels.failed_turn import undo_failed_turn
 from bot.channels.messaging import PLATFORM_CHANNELS
@@ -74,7 +75,7 @@ class SafeRestInput(RestInput):
         try:
             await on_new_message(message)
         except Exception:  # the runner gets SAFE_REPLY; the log gets the cause
-            logger.exception("Turn failed for sender %s", sender)
+            logger.exception("A REST turn failed")  # no sender id or text in the logs (README, "Privacy")
         if not collector.messages:
             await undo_failed_turn(app, sender, message.message_id)
         return collector.messages
