@@ -27,12 +27,12 @@ def cmd_run(args) -> int:
 
     from bot.channels.config import ChannelConfigError, plan_channels
 
-    os.umask(0o077)  # everything the bot writes (store, logs, credentials) is its owner's only
     settings = load_settings()
     refusal = exposure_refusal(settings)
     if refusal:
         print(f"Cannot start: {refusal}", file=sys.stderr)
         return 2
+    os.umask(0o077)  # everything the bot writes (store, logs, credentials) is its owner's only
     try:
         channel_lines = plan_channels(quiet_environment(settings)).status_lines
     except ChannelConfigError as error:

@@ -91,3 +91,46 @@ def test_deleting_a_conversation_removes_only_its_rows(tmp_path):
     assert delete_conversation(store, "gone") == 2
     assert asyncio.run(store.retrieve("gone")) is None
     assert len(asyncio.run(store.retrieve("kept")).events) == 2
+
+
+def test_forget_command_deletes_only_idle_conversations(tmp_path, capsys):
+    import sqlite3
+    import time
+
+    from bot.__main__ import main
+
+    database = tmp_path / "c.db"
+    now = time.time()
+    with sqlite3.connect(database) as connection:
+        connection.execute("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, timestamp REAL)")
+        connection.executemany("INSERT INTO events (sender_id, timestamp) VALUES (?, ?)", [
+            ("old-runner", now - 40 * 86400), ("old-runner", now - 31 * 86400),
+            ("recent-runner", now - 40 * 86400), ("recent-runner", now - 3600)])
+    assert main(["forget", "--older-than", "30d", "--db", str(database)]) == 0
+    said = capsys.readouterr().out
+    assert "Deleted 1 conversation" in said and "runner" not in said  # how many, never which
+    with sqlite3.connect(database) as connection:
+        left = connection.execute("SELECT DISTINCT sender_id FROM events").fetchall()
+    assert left == [("recent-runner",)]
+    assert main(["forget", "--older-than", "soon", "--db", str(database)]) == 2
+
+
+def test_run_refuses_to_listen_beyond_loopback_without_a_token():
+    from dataclasses import replace
+
+    from bot.__main__ import exposure_refusal
+    from bot.settings import load_settings
+
+    settings = replace(load_settings(), host="0.0.0.0", rest_token="")
+    assert "BOT_REST_TOKEN" in exposure_refusal(settings)
+    assert exposure_refusal(replace(settings, rest_token="x")) is None
+    assert exposure_refusal(replace(settings, host="127.0.0.1")) is None
+
+
+def test_python_m_bot_run_stops_before_starting_anything(monkeypatch, capsys):
+    from bot.__main__ import main
+
+    monkeypatch.setenv("BOT_HOST", "0.0.0.0")
+    monkeypatch.delenv("BOT_REST_TOKEN", raising=False)
+    assert main(["run"]) == 2
+    assert "BOT_REST_TOKEN" in capsys.readouterr().err
