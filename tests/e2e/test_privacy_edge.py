@@ -5,6 +5,7 @@ message text and no sender id."""
 from __future__ import annotations
 
 import json
+import time
 import sqlite3
 import stat
 import urllib.error
@@ -117,3 +118,78 @@ def test_logs_hold_no_text_or_sender_and_files_are_owner_only(bot):
     assert "privacy-" not in text  # no sender id of any test here
     for path in [*logs, bot.tracker_db, bot.credentials_path]:
         assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, path
+
+
+# --- The widget's socket.io channel: the same forget flow, a rate limit, sessions that expire
+
+
+class Widget:
+    def __init__(self, settings, forwarded_for=None):
+        import socketio
+
+        self.bot_messages: list = []
+        self.confirmed: list = []
+        self.sio = socketio.Client(reconnection=False)
+        self.sio.on("bot_uttered", lambda data: self.bot_messages.append(data))
+        self.sio.on("session_confirm", lambda data: self.confirmed.append(data))
+        headers = {"Origin": settings.rasa_url, **({"X-Forwarded-For": forwarded_for} if forwarded_for else {})}
+        self.sio.connect(settings.rasa_url, transports=["polling"], headers=headers)
+
+    def session(self, requested):
+        self.confirmed.clear()
+        self.sio.emit("session_request", {"session_id": requested})
+        for _ in range(200):
+            if self.confirmed:
+                return self.confirmed[0]
+            time.sleep(0.05)
+        raise AssertionError("no session_confirm")
+
+    def say(self, session_id, text):
+        return self.sio.call("user_uttered", {"message": text, "session_id": session_id,
+                                              "message_id": uuid.uuid4().hex}, timeout=30)
+
+
+@pytest.fixture
+def widget(bot):
+    clients = []
+
+    def connect(**kwargs):
+        clients.append(Widget(bot, **kwargs))
+        return clients[-1]
+
+    yield connect
+    for client in clients:
+        client.sio.disconnect()
+
+
+def test_the_widgets_clear_control_runs_the_forget_flow(bot, widget):
+    client = widget()
+    session = client.session(uuid.uuid4().hex)
+    assert client.say(session, SECRET_TEXT)["status"] == "ok"
+    assert rows(bot, session) > 0
+    assert client.say(session, "/forget")["status"] == "ok"  # what "Clear conversation" sends
+    buttons = client.bot_messages[-1]["buttons"]
+    assert [b["title"] for b in buttons] == ["Yes, delete it", "No, keep it"]
+    assert client.say(session, buttons[0]["payload"])["status"] == "ok"
+    assert any((m.get("custom") or {}).get("forgotten") for m in client.bot_messages[-2:])
+    assert rows(bot, session) == 0
+
+
+def test_a_widget_behind_the_proxy_is_rate_limited(bot, widget):
+    client = widget(forwarded_for="203.0.113.9")
+    session = client.session(uuid.uuid4().hex)
+    acks = [client.say(session, "hi") for _ in range(4)]
+    assert acks[0]["status"] == "ok"
+    limited = [ack for ack in acks if ack["status"] == "rate_limited"]
+    assert limited and limited[0]["retry_after"] >= 1
+
+
+def test_an_idle_widget_session_expires(bot, widget):
+    client = widget()
+    session = client.session(uuid.uuid4().hex)
+    client.say(session, "hi")
+    assert client.session(session) == session  # fresh: the same conversation
+    with sqlite3.connect(bot.tracker_db) as connection:  # as if the last message were 31 days old
+        connection.execute("UPDATE events SET timestamp = timestamp - 2678400, data = json_set(data, '$.timestamp', "
+                           "json_extract(data, '$.timestamp') - 2678400) WHERE sender_id = ?", (session,))
+    assert client.session(session) != session
