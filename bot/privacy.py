@@ -82,6 +82,11 @@ class ForgetFlow:
     pending: dict[str, float] = field(default_factory=dict)
     ttl_s: float = PENDING_TTL_S
 
+    def waiting(self, sender: str, now: Optional[float] = None) -> bool:
+        """Whether the confirmation question is pending (its buttons are the ones on offer)."""
+        asked_at = self.pending.get(sender)
+        return asked_at is not None and (time.time() if now is None else now) - asked_at <= self.ttl_s
+
     def step(self, sender: str, text: Optional[str], now: Optional[float] = None) -> Step:
         now = time.time() if now is None else now
         said = normalise(text or "")

@@ -23,6 +23,8 @@ import bot.rasa_speedups  # noqa: F401  (patches Rasa once the server loads its 
 from bot.channels.failed_turn import undo_failed_turn
 from bot.channels.render import Platform, Reply, render_message
 from bot.safety import EMPTY_MESSAGE_REPLY, MAX_MESSAGE_CHARS, SAFE_REPLY, TOO_LONG_REPLY
+from bot.forget import FLOW
+from bot.privacy import CONFIRM_BUTTONS
 
 logger = logging.getLogger(__name__)
 
@@ -137,7 +139,11 @@ async def offered_buttons(request: Request, channel: str, sender: str, latest_tu
     Read from the tracker, not from memory: the tracker is the conversation's
     record, so a numbered answer still works after a restart or on another
     worker, and the channel keeps no state per runner.
+    The one exception: while "delete this conversation?" waits for its answer,
+    its two buttons are on offer (bot/forget.py keeps that question out of the record).
     """
+    if FLOW.waiting(conversation_id(channel, sender)):
+        return [dict(button) for button in CONFIRM_BUTTONS]
     agent = getattr(request.app.ctx, "agent", None)
     store = getattr(agent, "tracker_store", None)
     if store is None:
