@@ -134,3 +134,10 @@ def test_python_m_bot_run_stops_before_starting_anything(monkeypatch, capsys):
     monkeypatch.delenv("BOT_REST_TOKEN", raising=False)
     assert main(["run"]) == 2
     assert "BOT_REST_TOKEN" in capsys.readouterr().err
+
+
+def test_the_action_server_listens_where_the_rasa_server_does():
+    # rasa_sdk has no --interface: it binds SANIC_HOST, which defaults to 0.0.0.0 when unset.
+    from bot.settings import load_settings, quiet_environment
+
+    assert quiet_environment(load_settings())["SANIC_HOST"] == "127.0.0.1"
