@@ -57,9 +57,12 @@ def new_sender():
 
 
 def test_the_token_is_needed(bot):
+    from bot.rest_client import RestClient
+
     assert post(bot, {"sender": new_sender(), "message": "hi"}, token=None)[0] == 401
     assert post(bot, {"sender": new_sender(), "message": "hi"}, token="wrong")[0] == 401
     assert post(bot, {"sender": new_sender(), "message": "hi"})[0] == 200
+    assert RestClient(bot.rasa_url, token=TOKEN).say(new_sender(), "hi").status == 200  # the bot's own tools
 
 
 def test_forget_me_with_buttons_deletes_every_event(bot):
