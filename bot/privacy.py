@@ -41,7 +41,7 @@ PENDING_TTL_S = 10 * 60
 # A longer message is about something else ("I forgot to tell you, delete ...").
 MAX_REQUEST_WORDS = 12
 
-_DATA = r"(data|conversation|conversations|chat|chats|history|messages|details|info|information|records?|everything)"
+_DATA = r"(data|conversation|conversations|chat|chats|history|messages|details|info|information|records?|account|profile|everything)"
 _REQUEST = re.compile(
     r"\b(delete|erase|remove|wipe|clear|purge)\b(\s+\w+){0,3}?\s+" + _DATA + r"\b"
     r"|\bforget\s+(me|about\s+me|all\s+about\s+me|(my|all\s+my|this)\s+" + _DATA + r"|everything|what\s+i\s+(said|told\s+you))\b"

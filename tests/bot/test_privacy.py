@@ -13,7 +13,7 @@ from bot.privacy import (CANCEL_PAYLOAD, CONFIRM_PAYLOAD, FORGET_PAYLOAD, Forget
     "delete my data", "Forget me", "forget me please", "please delete my data!", "can you delete all my data?",
     "erase my conversation", "I want you to forget me", "wipe my chat history", "remove my details",
     "forget everything I told you", "clear the conversation", "right to be forgotten", FORGET_PAYLOAD,
-    "Delete my data.",
+    "Delete my data.", "please delete my account",
 ])
 def test_requests_to_forget_are_read(text):
     assert asks_to_forget(text)
