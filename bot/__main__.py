@@ -5,6 +5,7 @@ The Makefile calls these; the README, the tests and CI start the bot the same wa
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -27,6 +28,11 @@ def cmd_run(args) -> int:
     from bot.channels.config import ChannelConfigError, plan_channels
 
     settings = load_settings()
+    refusal = exposure_refusal(settings)
+    if refusal:
+        print(f"Cannot start: {refusal}", file=sys.stderr)
+        return 2
+    os.umask(0o077)  # everything the bot writes (store, logs, credentials) is its owner's only
     try:
         channel_lines = plan_channels(quiet_environment(settings)).status_lines
     except ChannelConfigError as error:
@@ -47,6 +53,17 @@ def cmd_run(args) -> int:
     servers.run(on_ready=ready)
     print("Stopped.", flush=True)
     return 0
+
+
+def exposure_refusal(settings) -> str | None:
+    """Why the bot must not listen where it was told to: beyond loopback, the
+    REST channel would give anyone on the network every conversation's turns."""
+    from bot.settings import is_loopback
+
+    if is_loopback(settings.host) or settings.rest_token:
+        return None
+    return (f"BOT_HOST={settings.host} listens beyond this machine; set BOT_REST_TOKEN "
+            "(REST clients then send 'Authorization: Bearer <token>') or keep BOT_HOST=127.0.0.1.")
 
 
 def cmd_health(args) -> int:
@@ -145,6 +162,23 @@ def _export_arguments(command) -> None:
     command.add_argument("--db", help="the conversation store (default: TRACKER_DB, var/conversations.db)")
 
 
+def cmd_forget(args) -> int:
+    """Delete conversations idle longer than --older-than (default: RETENTION_DAYS days)."""
+    from bot.privacy import parse_age
+    from bot.retention import forget_idle
+
+    settings = load_settings()
+    age = args.older_than or f"{settings.retention_days:g}d"
+    try:
+        max_idle_s = parse_age(age)
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 2
+    deleted = forget_idle(Path(args.db) if args.db else settings.tracker_db, max_idle_s)
+    print(f"Deleted {deleted} conversation{'s' if deleted != 1 else ''} idle for more than {age}.")
+    return 0
+
+
 def _rasa(arguments: list[str]) -> int:
     settings = load_settings()
     return subprocess.run([sys.executable, "-m", "rasa", *arguments], cwd=ROOT, env=quiet_environment(settings)).returncode
@@ -161,6 +195,7 @@ COMMANDS = {
     "bench": (cmd_bench, "speed and memory figures, with the machine they came from"),
     "conversations": (cmd_conversations, "conversation tests from tests/conversations against the live bot, with an HTML report"),
     "export-conversation": (cmd_export_conversation, "turn a stored conversation into a conversation test file"),
+    "forget": (cmd_forget, "delete conversations idle longer than the retention period (RETENTION_DAYS, 30)"),
 }
 
 
@@ -178,6 +213,9 @@ def main(argv: list[str] | None = None) -> int:
             _conversations_arguments(command)
         if name == "export-conversation":
             _export_arguments(command)
+        if name == "forget":
+            command.add_argument("--older-than", help="an idle time such as 30d, 12h or 90m (default: RETENTION_DAYS days)")
+            command.add_argument("--db", help="the conversation store (default: TRACKER_DB, var/conversations.db)")
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
@@ -38,14 +39,18 @@ def _messages(body: bytes) -> list:
 
 
 class RestClient:
-    def __init__(self, url: str, timeout: float = 60):
+    def __init__(self, url: str, timeout: float = 60, token: str | None = None):
         self.url = url.rstrip("/")
         self.timeout = timeout
+        # The bot's own tools (chat, eval, bench, conversation tests) send the
+        # REST token the server was started with, when there is one.
+        self.token = os.environ.get("BOT_REST_TOKEN", "") if token is None else token
 
     def post_raw(self, body: bytes) -> Turn:
-        request = urllib.request.Request(
-            f"{self.url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
-        )
+        headers = {"Content-Type": "application/json"}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        request = urllib.request.Request(f"{self.url}/webhooks/rest/webhook", data=body, headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as reply:
                 return Turn(reply.status, _messages(reply.read()))

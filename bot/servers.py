@@ -84,8 +84,10 @@ def server_environment(settings: Settings, extra_env: Mapping[str, str] | None =
     """
     env = {**quiet_environment(settings), "ACTIONS_WARM_UP": "1", **(extra_env or {})}
     write_credentials(plan_channels(env), settings.credentials_path)
-    settings.tracker_db.parent.mkdir(parents=True, exist_ok=True)
-    settings.log_dir.mkdir(parents=True, exist_ok=True)
+    settings.tracker_db.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    settings.log_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if settings.tracker_db.exists():
+        settings.tracker_db.chmod(0o600)  # a store made before files were owner-only
     return env
 
 

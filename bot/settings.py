@@ -18,6 +18,10 @@ class Settings:
     log_dir: Path
     # Files the bot writes while it runs (the credentials built from the environment).
     var_dir: Path
+    # Conversations idle longer than this are deleted by `python -m bot forget`.
+    retention_days: float = 30.0
+    # When set, the REST channel needs "Authorization: Bearer <token>" (bot/channels/edge.py).
+    rest_token: str = ""
 
     @property
     def rasa_url(self) -> str:
@@ -41,7 +45,16 @@ def load_settings() -> Settings:
         models_dir=Path(os.environ.get("MODELS_DIR", ROOT / "models")),
         log_dir=Path(os.environ.get("LOG_DIR", ROOT / "var" / "log")),
         var_dir=Path(os.environ.get("VAR_DIR", ROOT / "var")),
+        retention_days=float(os.environ.get("RETENTION_DAYS", "30")),
+        rest_token=os.environ.get("BOT_REST_TOKEN", ""),
     )
+
+
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def is_loopback(host: str) -> bool:
+    return host in LOOPBACK_HOSTS or host.startswith("127.")
 
 
 def isolated_settings(scratch: Path, rasa_port: int, action_port: int) -> Settings:

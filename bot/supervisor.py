@@ -90,6 +90,10 @@ class ServerSpec:
     ready: Optional[Callable[[], bool]] = None
 
 
+def _owner_only(path: str, flags: int) -> int:
+    return os.open(path, flags, 0o600)
+
+
 class ServerProcess:
     """One server in its own process group, its output appended to <log_dir>/<name>.log."""
 
@@ -100,12 +104,16 @@ class ServerProcess:
 
     def start(self) -> subprocess.Popen:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.log_path, "ab") as log:  # the child keeps its own handle
+        # Owner-only (0600): a log may hold what went wrong in a runner's turn.
+        with open(self.log_path, "ab", opener=_owner_only) as log:  # the child keeps its own handle
+            os.fchmod(log.fileno(), 0o600)  # a log written by an older version too
             # A new session: its own process group, out of the terminal's reach
             # (Ctrl-C goes to the supervisor, which stops servers in order).
+            # umask 077: what the server creates (the conversation store, its
+            # write-ahead log) is readable by its owner only.
             self.process = subprocess.Popen(
                 list(self.spec.command), cwd=self.cwd, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-                start_new_session=True,
+                start_new_session=True, umask=0o077,
             )
         return self.process
 

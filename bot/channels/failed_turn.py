@@ -72,6 +72,7 @@ async def undo_failed_turn(app: Any, conversation_id: str, message_id: str) -> N
                 for event in undo:
                     tracker.update(event)
                 await agent.tracker_store.save(tracker)
-                logger.info("Turn failed for %s: slots and form put back as before the message", conversation_id)
+                # No conversation id in the log: a platform's id is a phone number or an account.
+                logger.info("A turn failed: slots and form put back as before the message")
     except Exception:  # the conversation may then have moved; the runner still gets the safe reply
-        logger.exception("Could not undo the failed turn of %s", conversation_id)
+        logger.exception("Could not undo a failed turn")

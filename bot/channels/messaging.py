@@ -23,6 +23,8 @@ import bot.rasa_speedups  # noqa: F401  (patches Rasa once the server loads its 
 from bot.channels.failed_turn import undo_failed_turn
 from bot.channels.render import Platform, Reply, render_message
 from bot.safety import EMPTY_MESSAGE_REPLY, MAX_MESSAGE_CHARS, SAFE_REPLY, TOO_LONG_REPLY
+from bot.forget import FLOW
+from bot.privacy import CONFIRM_BUTTONS
 
 logger = logging.getLogger(__name__)
 
@@ -122,7 +124,7 @@ async def run_turn(
     try:
         await on_new_message(message)
     except Exception:  # the runner gets SAFE_REPLY; the log gets the cause
-        logger.exception("Turn failed for %s sender %s", channel, sender)
+        logger.exception("Turn failed on %s", channel)  # no sender id: a phone number or an account
     if output.sent == 0 and output.failed == 0:
         await undo_failed_turn(app, message.sender_id, message.message_id)
     if output.sent == 0 or output.failed:
@@ -137,7 +139,11 @@ async def offered_buttons(request: Request, channel: str, sender: str, latest_tu
     Read from the tracker, not from memory: the tracker is the conversation's
     record, so a numbered answer still works after a restart or on another
     worker, and the channel keeps no state per runner.
+    The one exception: while "delete this conversation?" waits for its answer,
+    its two buttons are on offer (bot/forget.py keeps that question out of the record).
     """
+    if FLOW.waiting(conversation_id(channel, sender)):
+        return [dict(button) for button in CONFIRM_BUTTONS]
     agent = getattr(request.app.ctx, "agent", None)
     store = getattr(agent, "tracker_store", None)
     if store is None:
@@ -145,7 +151,7 @@ async def offered_buttons(request: Request, channel: str, sender: str, latest_tu
     try:
         tracker = await store.retrieve(conversation_id(channel, sender))
     except Exception:  # a numbered answer then goes through as typed
-        logger.exception("Could not read the conversation of %s", sender)
+        logger.exception("Could not read a conversation")
         return []
     buttons: list[dict] = []
     bot_said = False  # in the turn being read

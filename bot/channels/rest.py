@@ -15,8 +15,9 @@ anyone who can reach the port unless a token is set.
 from __future__ import annotations
 
 import gc
-import json
 import logging
+import os
+import time
 from typing import Any, Awaitable, Callable, Dict, List, NamedTuple, Optional
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
@@ -25,7 +26,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+import bot.forget  # noqa: F401  ("delete my data" on every channel: wraps Agent.handle_message)
 import bot.rasa_speedups  # noqa: F401  (patches Rasa once the server loads its channels)
+from bot.channels.edge import MAX_BODY_BYTES, MAX_JSON_DEPTH, TOKEN_VARIABLE, EdgeLimits, bearer_ok, parse_json
 from bot.channels.failed_turn import undo_failed_turn
 from bot.channels.messaging import PLATFORM_CHANNELS
 from bot.safety import EMPTY_MESSAGE_REPLY, MAX_MESSAGE_CHARS, SAFE_REPLY
@@ -39,6 +42,11 @@ class SafeRestInput(RestInput):
     @classmethod
     def name(cls) -> str:
         return "rest"
+
+    def __init__(self) -> None:
+        # Read at start, like every channel's settings (README, "Configuration").
+        self.token = os.environ.get(TOKEN_VARIABLE, "")
+        self.limits = EdgeLimits.from_env()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("safe_rest_webhook", __name__)
@@ -57,10 +65,17 @@ class SafeRestInput(RestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            if not bearer_ok(self.token, request.headers.get("authorization")):
+                return response.json({"error": f"Send 'Authorization: Bearer <{TOKEN_VARIABLE}>'."}, status=401,
+                                     headers={"WWW-Authenticate": "Bearer"})
             body, problem = parse_turn(request.body)
             if problem:
                 return response.json({"error": problem.message}, status=problem.status)
             sender, text = body["sender"], body["message"]
+            wait = self.limits.retry_after(sender, request.ip, request.headers.get("x-forwarded-for"), time.monotonic())
+            if wait is not None:
+                return response.json({"error": f"Too many messages: try again in {wait} s."}, status=429,
+                                     headers={"Retry-After": str(wait)})
             if not text.strip():
                 return response.json([{"recipient_id": sender, "text": EMPTY_MESSAGE_REPLY}])
             messages = await self._run_turn(request.app, on_new_message, sender, text, body.get("metadata"))
@@ -74,7 +89,7 @@ class SafeRestInput(RestInput):
         try:
             await on_new_message(message)
         except Exception:  # the runner gets SAFE_REPLY; the log gets the cause
-            logger.exception("Turn failed for sender %s", sender)
+            logger.exception("A REST turn failed")  # no sender id or text in the logs (README, "Privacy")
         if not collector.messages:
             await undo_failed_turn(app, sender, message.message_id)
         return collector.messages
@@ -87,10 +102,13 @@ class RequestProblem(NamedTuple):
 
 def parse_turn(raw: bytes) -> tuple[Optional[dict], Optional[RequestProblem]]:
     """The request body as {"sender", "message"}, or what is wrong with it."""
+    if len(raw or b"") > MAX_BODY_BYTES:
+        return None, RequestProblem(413, f"The body is too large: at most {MAX_BODY_BYTES // 1024} KB.")
     try:
-        body = json.loads(raw or b"")
-    except (ValueError, UnicodeDecodeError):
-        return None, RequestProblem(400, 'The body must be JSON: {"sender": "<conversation id>", "message": "<text>"}.')
+        body = parse_json(raw)
+    except ValueError:
+        return None, RequestProblem(400, 'The body must be JSON: {"sender": "<conversation id>", "message": "<text>"}, '
+                                         f"nested at most {MAX_JSON_DEPTH} levels.")
     if not isinstance(body, dict):
         return None, RequestProblem(400, 'The body must be a JSON object with "sender" and "message".')
     sender, message = body.get("sender"), body.get("message")

@@ -35,10 +35,13 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
+import bot.forget  # noqa: F401  ("delete my data" on every channel)
 import bot.rasa_speedups  # noqa: F401  (patches Rasa once the server loads its channels)
+from bot.channels.edge import EdgeLimits
 from bot.channels.failed_turn import undo_failed_turn
 from bot.channels.widget_protocol import (
     ORIGINS_VARIABLE,
+    SESSION_DAYS_VARIABLE,
     Refusal,
     bot_message,
     history,
@@ -47,6 +50,8 @@ from bot.channels.widget_protocol import (
     own_origins,
     parse_origins,
     read_user_message,
+    session_expired,
+    session_idle_s,
     user_message,
     was_processed,
 )
@@ -105,6 +110,8 @@ class WidgetInput(SocketIOInput):
         self.app = None
         # Messages being run now, so a resend that arrives mid-turn is not run twice.
         self.in_flight: set[tuple[str, str]] = set()
+        self.limits = EdgeLimits.from_env()
+        self.session_idle_s = session_idle_s(os.environ.get(SESSION_DAYS_VARIABLE))
 
     def origin_allowed(self, origin: Optional[str]) -> bool:
         return bool(origin) and origin.lower() in {*self.server_origins, *self.configured_origins}
@@ -129,7 +136,11 @@ class WidgetInput(SocketIOInput):
         @sio.on("session_request")
         async def session_request(sid: Text, data: Any) -> None:
             requested = data.get("session_id") if isinstance(data, dict) else None
-            session_id = requested if is_random_id(requested) else uuid.uuid4().hex
+            events = await self._events(requested) if is_random_id(requested) else []
+            if is_random_id(requested) and not session_expired(events, time.time(), self.session_idle_s):
+                session_id = requested
+            else:
+                session_id, events = uuid.uuid4().hex, []
             previous = (await sio.get_session(sid)).get("session_id")
             if previous and previous != session_id:
                 sio.leave_room(sid, previous)  # a socket hears one conversation only
@@ -138,7 +149,7 @@ class WidgetInput(SocketIOInput):
             await sio.emit("session_confirm", session_id, room=sid)
             await sio.emit("history", {
                 "session_id": session_id,
-                "messages": history(await self._events(session_id)),
+                "messages": history(events),
                 "pending": any(key[0] == session_id for key in self.in_flight),
             }, room=sid)
 
@@ -150,9 +161,22 @@ class WidgetInput(SocketIOInput):
             request = read_user_message(data, session_id)
             if isinstance(request, Refusal):
                 return {"status": "refused", "error": request.error}
+            wait = self._retry_after(sid, session_id)
+            if wait is not None:  # the widget keeps the message and sends it again after the wait
+                return {"status": "rate_limited", "retry_after": wait,
+                        "error": f"You're sending messages quickly: I'll send this one in {wait} s."}
             return await self._run_once(on_new_message, sid, session_id, request.text, request.message_id)
 
         return webhook
+
+    def _retry_after(self, sid: str, session_id: str) -> Optional[int]:
+        """The rate limit (edge.py) of this session and of the page's address:
+        engineio's Sanic driver writes 127.0.0.1 as REMOTE_ADDR, so the address
+        is read from the Sanic request that opened the socket."""
+        request = (self.sio.get_environ(sid) or {}).get("sanic.request")
+        peer = request.ip if request is not None else ""
+        forwarded = request.headers.get("x-forwarded-for") if request is not None else None
+        return self.limits.retry_after(session_id, peer, forwarded, time.monotonic())
 
     async def _run_once(self, on_new_message, sid: str, session_id: str, text: str, message_id: str) -> Dict[str, Any]:
         key = (session_id, message_id)

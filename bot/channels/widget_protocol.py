@@ -20,6 +20,24 @@ MAX_HISTORY_MESSAGES = 300
 # can read that conversation's history.
 _RANDOM_ID = re.compile(r"[0-9a-f]{32}")
 ORIGINS_VARIABLE = "WIDGET_ALLOWED_ORIGINS"
+SESSION_DAYS_VARIABLE = "WIDGET_SESSION_IDLE_DAYS"
+DEFAULT_SESSION_IDLE_DAYS = 30.0
+
+
+def session_idle_s(value: Optional[str]) -> float:
+    """`WIDGET_SESSION_IDLE_DAYS` in seconds (30 days when unset)."""
+    days = float(value) if value else DEFAULT_SESSION_IDLE_DAYS
+    if days <= 0:
+        raise ValueError(f"{SESSION_DAYS_VARIABLE} must be a number of days above 0, not {value!r}.")
+    return days * 86400
+
+
+def session_expired(events: Iterable[Mapping[str, Any]], now: float, idle_s: float) -> bool:
+    """Whether a session's last event is older than the idle time: then its id
+    no longer opens the conversation (a shared or lost computer's old chat
+    stays closed), and the page gets a new session."""
+    latest = max((e.get("timestamp") or 0.0 for e in events), default=None)
+    return latest is not None and now - latest > idle_s
 
 
 def is_random_id(value: Any) -> bool:

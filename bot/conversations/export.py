@@ -29,10 +29,9 @@ def load_events(database: Path, sender: str) -> list[dict]:
             "SELECT type_name, data FROM events WHERE sender_id = ? ORDER BY id", (sender,)
         ).fetchall()
         if not rows:
-            recent = [r[0] for r in connection.execute(
-                "SELECT sender_id FROM events GROUP BY sender_id ORDER BY MAX(id) DESC LIMIT 5")]
-            hint = f"; the latest conversation ids are: {', '.join(recent)}" if recent else "; the store is empty"
-            raise ExportError(f'no conversation with id "{sender}" in {database}{hint}')
+            # Never list other conversations' ids: each is a runner's (a phone
+            # number, on SMS), and knowing one is enough to read that conversation.
+            raise ExportError(f'no conversation with id "{sender}" in {database}')
     return [{"event": kind, **json.loads(data or "{}")} for kind, data in rows]
 
 

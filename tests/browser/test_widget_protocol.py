@@ -138,3 +138,16 @@ def test_a_message_sent_twice_is_run_once_and_other_sessions_are_refused(socket_
 def test_a_message_before_the_session_is_asked_to_retry(socket_client):
     client = socket_client()
     assert client.say("hello", uuid.uuid4().hex)["status"] == "retry"
+
+
+def test_a_session_expires_after_its_idle_time():
+    from bot.channels.widget_protocol import session_expired, session_idle_s
+
+    assert session_idle_s(None) == 30 * 86400
+    assert session_idle_s("2") == 2 * 86400
+    with pytest.raises(ValueError, match="WIDGET_SESSION_IDLE_DAYS"):
+        session_idle_s("0")
+    events = [{"event": "user", "timestamp": 100.0}, {"event": "bot", "timestamp": 200.0}]
+    assert not session_expired(events, now=250.0, idle_s=60)
+    assert session_expired(events, now=261.0, idle_s=60)
+    assert not session_expired([], now=1e9, idle_s=60)  # a new session has nothing to expire

@@ -259,3 +259,19 @@ def assert_answered_once(runner, repeat):
     assert repeat().status == 200  # acknowledged, so the platform stops retrying
     time.sleep(1.0)
     assert runner.fake.since(mark, runner.platform) == []
+
+
+def test_delete_my_data_is_confirmed_then_done_on_every_platform(runner):
+    runner.say("my calves ache after my long run")
+    seen = runner.say("delete my data")
+    assert "delete this whole conversation" in plain(seen.text)
+    seen = runner.choose("Yes, delete it")
+    assert "deleted this conversation" in plain(seen.text)
+
+
+def test_sms_confirms_a_deletion_by_number(channels_bot, fake_platforms):
+    runner = TwilioRunner(channels_bot, fake_platforms)
+    runner.say("my calves ache after my long run")  # its question's buttons are the tracker's latest
+    runner.say("forget me")
+    assert runner.options()[:2] == ["Yes, delete it", "No, keep it"]
+    assert "deleted this conversation" in plain(runner.say("1").text)

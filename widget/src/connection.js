@@ -16,7 +16,8 @@ export class Connection {
     this.botUrl = url;
     this.sessionId = sessionId;
     this.outbox = outbox;
-    this.on = on; // {state, session, history, bot, echo, typing, delivered, refused}
+    this.on = on; // {state, session, history, bot, echo, typing, delivered, refused, slowDown}
+    this.waitUntil = 0; // the server's rate limit: nothing is sent before this time
     this.ready = false;
     this.inFlight = null;
     this.generation = 0;
@@ -106,7 +107,7 @@ export class Connection {
 
   flush() {
     const item = this.outbox.next();
-    if (!this.ready || this.inFlight || !item || !this.socket.connected) return;
+    if (!this.ready || this.inFlight || !item || !this.socket.connected || Date.now() < this.waitUntil) return;
     this.inFlight = item.message_id;
     const generation = this.generation;
     const message = { message: item.text, session_id: this.sessionId, message_id: item.message_id };
@@ -115,6 +116,13 @@ export class Connection {
       this.inFlight = null;
       if (error || !ack) return this.flush(); // no answer in time: resend; the server runs it once
       if (ack.status === "retry") return this.requestSession();
+      if (ack.status === "rate_limited") {
+        // The message stays in the outbox and goes once the wait is over.
+        const waitMs = Math.max(1, Number(ack.retry_after) || 1) * 1000;
+        this.waitUntil = Date.now() + waitMs;
+        setTimeout(() => this.flush(), waitMs);
+        return this.on.slowDown(ack.error);
+      }
       this.outbox.remove(item.message_id);
       if (ack.status === "refused") this.on.refused(item, ack.error);
       else this.on.delivered(item, ack.status);

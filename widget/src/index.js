@@ -3,7 +3,8 @@
 //   <script src="http://127.0.0.1:5005/webhooks/widget/widget.js"
 //           data-title="Sore legs after running?" defer></script>
 //
-// data-bot-url (default: the server the script came from) and data-title are
+// data-bot-url (default: the server the script came from), data-title and
+// data-session-days (a session unused this long starts afresh; default 30) are
 // the only settings. The widget lives in a shadow root on its own element, so
 // the page's styles and the widget's do not mix.
 import { ChatWidget } from "./widget.js";
@@ -25,7 +26,8 @@ const DEFAULT_TITLE = "Sore legs after running?";
     if (document.querySelector("legs-chat-widget")) return; // one widget per page, even if the tag is pasted twice
     const host = document.createElement("legs-chat-widget");
     document.body.append(host);
-    new ChatWidget(host, { botUrl: base, title: (data.title || DEFAULT_TITLE).slice(0, 80) });
+    const sessionDays = Number(data.sessionDays) > 0 ? Number(data.sessionDays) : undefined;
+    new ChatWidget(host, { botUrl: base, title: (data.title || DEFAULT_TITLE).slice(0, 80), sessionDays });
   };
   if (document.body) start();
   else document.addEventListener("DOMContentLoaded", start, { once: true });

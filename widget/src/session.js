@@ -12,6 +12,14 @@ export function randomId() {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+// A session unused for this long starts afresh in this browser (the server
+// applies its own WIDGET_SESSION_IDLE_DAYS too, and its answer wins).
+export const SESSION_IDLE_DAYS = 30;
+
+export function sessionExpired(lastUsedMs, nowMs, idleDays = SESSION_IDLE_DAYS) {
+  return Number.isFinite(lastUsedMs) && lastUsedMs > 0 && nowMs - lastUsedMs > idleDays * 86400000;
+}
+
 export const isRandomId = (value) => typeof value === "string" && /^[0-9a-f]{32}$/.test(value);
 
 // Storage that still works (in memory) where the host page blocks it.

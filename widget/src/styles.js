@@ -68,6 +68,11 @@ button, textarea { font: inherit; color: inherit; }
   flex: none; width: 44px; height: 44px; border: 0; border-radius: 8px;
   background: transparent; color: ${c.paper}; font-size: 20px; cursor: pointer;
 }
+.clear {
+  flex: none; min-height: 44px; padding: 0 10px; border: 1px solid ${c.paper}; border-radius: 8px;
+  background: transparent; color: ${c.paper}; font-size: 13px; cursor: pointer;
+}
+.clear:focus-visible { outline-color: ${c.paper}; outline-offset: 2px; }
 .close:focus-visible { outline-color: ${c.paper}; outline-offset: -4px; }
 .banner {
   padding: 10px 16px; background: ${c.noteSoft}; color: ${c.noteInk};

@@ -9,9 +9,12 @@ import { Connection } from "./connection.js";
 import { h } from "./dom.js";
 import { addMessage, isVisible, mergeTurns } from "./messages.js";
 import { Outbox } from "./outbox.js";
-import { isRandomId, randomId, safeStorage } from "./session.js";
+import { isRandomId, randomId, safeStorage, SESSION_IDLE_DAYS, sessionExpired } from "./session.js";
 import { STYLES } from "./styles.js";
 
+// What the "Clear conversation" control sends: the server asks for a
+// confirmation with buttons, as it does for "delete my data" (bot/privacy.py).
+const FORGET_PAYLOAD = "/forget";
 const MAX_CHARS = 20000; // the server's limit (bot/channels/widget_protocol.py)
 const COUNTER_FROM = 18000;
 const WELCOME =
@@ -36,9 +39,10 @@ const STATES = {
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
 
 export class ChatWidget {
-  constructor(host, { botUrl, title }) {
+  constructor(host, { botUrl, title, sessionDays = SESSION_IDLE_DAYS }) {
     const prefix = `legs-chat:${new URL(botUrl).origin}`;
-    this.keys = { session: `${prefix}:session`, outbox: `${prefix}:outbox`, draft: `${prefix}:draft`, open: `${prefix}:open` };
+    this.keys = { session: `${prefix}:session`, used: `${prefix}:used`, outbox: `${prefix}:outbox`, draft: `${prefix}:draft`, open: `${prefix}:open` };
+    this.sessionDays = sessionDays;
     this.local = safeStorage("localStorage");
     this.tab = safeStorage("sessionStorage");
     this.messages = [];
@@ -61,6 +65,7 @@ export class ChatWidget {
         typing: (typing) => this.setTyping(typing),
         delivered: (item) => this.delivered(item),
         refused: (item, error) => this.refused(item, error),
+        slowDown: (error) => this.note(error),
       },
     });
     this.drawAll();
@@ -69,8 +74,16 @@ export class ChatWidget {
 
   sessionId() {
     let id = this.local.getItem(this.keys.session);
-    if (!isRandomId(id)) this.local.setItem(this.keys.session, (id = randomId()));
+    const used = Number(this.local.getItem(this.keys.used));
+    if (!isRandomId(id) || sessionExpired(used, Date.now(), this.sessionDays)) {
+      this.local.setItem(this.keys.session, (id = randomId()));
+    }
+    this.markUsed();
     return id;
+  }
+
+  markUsed() {
+    this.local.setItem(this.keys.used, String(Date.now()));
   }
 
   adoptStyles() {
@@ -106,6 +119,8 @@ export class ChatWidget {
     },
       h("header", { class: "head" },
         h("div", { class: "head-text" }, h("h2", { class: "title", id: "title" }, title), this.statusText),
+        h("button", { type: "button", class: "clear", onclick: () => this.send(FORGET_PAYLOAD, "Clear conversation") },
+          "Clear conversation"),
         h("button", { type: "button", class: "close", "aria-label": "Close chat", onclick: () => this.close() }, "✕")),
       this.banner,
       this.log,
@@ -185,6 +200,7 @@ export class ChatWidget {
   }
 
   send(text, shown) {
+    this.markUsed();
     const item = this.connection.send(text, shown);
     const message = { sender: "user", text: shown, message_id: item.message_id, timestamp: item.timestamp };
     this.removeReplies();
@@ -212,9 +228,21 @@ export class ChatWidget {
       this.onInput();
     }
     this.setTyping(false);
-    this.log.append(h("div", { class: "note", role: "note" }, error));
-    this.announce(error);
+    this.note(error);
+  }
+
+  note(text) {
+    this.log.append(h("div", { class: "note", role: "note" }, text));
+    this.announce(text);
     this.scrollToEnd();
+  }
+
+  // The server deleted the conversation: nothing of it stays on screen either
+  // (every tab of the session gets this message).
+  forgotten(message) {
+    this.messages = [];
+    this.drawAll();
+    this.note(message.text || "Conversation deleted.");
   }
 
   // Receiving.
@@ -226,6 +254,7 @@ export class ChatWidget {
   }
 
   receive(message) {
+    if (message.sender === "bot" && message.custom && message.custom.forgotten) return this.forgotten(message);
     if (message.sender === "user" && this.messages.some((m) => m.message_id && m.message_id === message.message_id)) return;
     this.removeReplies();
     const { index, merged } = addMessage(this.messages, message);
