@@ -127,7 +127,7 @@ RUN_EVENT = re.compile(
     r"\b(?:run|ran|runs|running|jog|jogged|jogging|race|raced|racing|parkrun|reps|intervals|session|workout|tempo|long run|"
     r"marathon|half|10k|5k|trail|hike|hill|hills|miles|km|training|track|sprints?|speedwork)\b"
 )
-RUN_AFTER = re.compile(r"(?:'s|s')?(?:\s+[a-z]+){0,2}?\s+(?:run|race|parkrun|session|workout|jog|reps|intervals|tempo)\b")
+RUN_AFTER = re.compile(r"(?:'s|s')?(?:\s+(?!after\b|since\b|from\b)[a-z]+){0,2}?\s+(?:run|race|parkrun|session|workout|jog|reps|intervals|tempo)\b")
 # Words that date the pain itself: "sore since my run yesterday", "it started
 # on saturday", "for 2 days".
 PAIN_SINCE = re.compile(r"\b(?:since|started|start|began|begun|lasted)\b|\b(?:for|been)\s+(?:about\s+|around\s+)?$")
@@ -140,6 +140,9 @@ RUNNING_FOR = re.compile(r"\b(?:run|runs|ran|running|jog\w*|train\w*|rac\w+)\s+(
 # "my first hilly run in ages", "haven't run in forever": how long since the
 # last run, not how long it has hurt.
 FIRST_IN_AGES = re.compile(r"\bin\s+(?:ages|forever)$")
+# Words that tell of the pain itself, for telling which of two day words dates it.
+PAIN_WORD = re.compile(r"\b(?:sore|soreness|ache|aches|aching|achy|hurt|hurts|hurting|pain|painful|stiff|tight|"
+                       r"throbb?ing|burning|cramp\w*|woke up|noticed|since|doms)\b")
 CLAUSE_START = re.compile(r"[,.;!?]|\bbut\b")
 # How long after the run each onset began, for dating a pain from its run.
 ONSET_DELAY_HOURS = {"during_run": 0, "right_after": 0, "next_day": 24}
@@ -173,11 +176,17 @@ def run_age_hours(text: str, now: datetime) -> float | None:
     if not found:
         return None
     hours, start, end = found
-    clause = CLAUSE_START.split(lowered[:start])[-1]
-    if PAIN_SINCE.search(clause) or PAIN_SINCE.search(lowered[start:end]):
-        return None  # "sore since my run on saturday": the pain dates itself
-    dates_a_run = RUN_EVENT.search(clause) or RUN_AFTER.match(lowered, end)
-    return hours if dates_a_run else None
+    return hours if _dates_the_run(lowered, start, end) else None
+
+
+def _dates_the_run(text: str, start: int, end: int) -> bool:
+    """Does the time phrase at text[start:end] date the run ("after the race
+    yesterday", "yesterday's parkrun") rather than the pain ("sore since my
+    run on saturday")?"""
+    clause = CLAUSE_START.split(text[:start])[-1]
+    if PAIN_SINCE.search(clause) or PAIN_SINCE.search(text[start:end]):
+        return False
+    return bool(RUN_EVENT.search(clause) or RUN_AFTER.match(text, end))
 
 
 def pain_age_hours(duration: float | None, run_age: float | None, onset: str | None) -> float | None:
@@ -358,14 +367,29 @@ def _from_day_number(text: str, now: datetime) -> Found | None:
 
 
 def _from_relative(text: str, now: datetime) -> Found | None:
+    """A day word ("yesterday", "this morning"). When one dates the run and
+    another the pain ("since this morning ... after a trail run yesterday"),
+    the pain's own wins; "ran yesterday" alone dates the run (run_age_hours
+    tells it apart; the pain is no older)."""
     del now  # fixed guesses, see RELATIVE_HOURS
+    found = []
     for phrase, hours in RELATIVE_HOURS.items():
         match = re.search(rf"\b{re.escape(phrase)}\b", text)
-        # "ran yesterday" dates the run (run_age_hours tells it apart; the
-        # pain is no older), but "been running for ages" is not about the pain.
         if not match:
             continue
         before = _before(text, match.start())
+        # "been running for ages" is not about the pain.
         if not RUNNING_FOR.search(before) and not FIRST_IN_AGES.search(before + phrase):
-            return float(hours), match.start(), match.end()
-    return None
+            found.append((float(hours), match.start(), match.end()))
+    pains = [f for f in found if not _dates_the_run(text, f[1], f[2])]
+    # Of two, the one in a sentence about the pain and not the run: "yesterday
+    # I did my long run. Today my legs are very sore" is a pain of today.
+    told = [f for f in pains if _sentence_tells_of_pain(text, f[1])]
+    return min(told or pains or found, key=lambda f: f[1], default=None)
+
+
+def _sentence_tells_of_pain(text: str, at: int) -> bool:
+    start = max(text.rfind(mark, 0, at) for mark in ".!?\n") + 1
+    ends = [i for i in (text.find(mark, at) for mark in ".!?\n") if i >= 0]
+    sentence = text[start:min(ends, default=len(text))]
+    return bool(PAIN_WORD.search(sentence)) and not RUN_EVENT.search(sentence)

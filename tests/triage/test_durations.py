@@ -331,3 +331,17 @@ def test_a_message_dates_the_pain_only_when_it_says_when_the_pain_began(text, da
     from triage.durations import dates_the_pain
 
     assert dates_the_pain(text) is dated
+
+
+@pytest.mark.parametrize("text, hours, run_age", [
+    # One day word dates the run, another the pain: the pain's own is its duration.
+    ("Since this morning I have muscle ache in both upper legs after a trail run yesterday", 10, None),
+    ("yesterday i did my first 18 km long run. today all my legs muscles are very sore", 6, None),
+    ("did a long run yesterday. this morning my quads are stiff", 10, None),
+    ("legs sore this morning after parkrun yesterday", 10, None),
+    # One day word that dates the run stays the run's age.
+    ("hammies wrecked after hill reps yesterday", 24, 24),
+])
+def test_of_two_day_words_the_one_that_dates_the_pain_is_its_duration(text, hours, run_age):
+    now = datetime(2026, 12, 5, 16, 0)
+    assert duration_hours(text, now) == hours and run_age_hours(text, now) == run_age
