@@ -20,6 +20,7 @@ overrules the classifier where the facts are plain:
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any, Dict, List, Optional
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -197,6 +198,11 @@ def _certain_intent(found: Extraction, text: str, predicted: Optional[str], conf
         # "my son's legs ache after his race, should he rest?": the answer, then
         # the questions about him (ActionStartAssessment answers what it asks).
         return "report_pain"
+    if predicted in ("ask_question", "out_of_scope") and _names_a_sign_or_own_pain(found, text):
+        # "my calf is swollen, red and hot, should i just ice it?", "hammy
+        # feels sore, should i still run tmrw?": the article's answer, then the
+        # assessment (ActionStartAssessment). A warning sign is never only looked up.
+        return "report_pain"
     if predicted in ("report_pain", "inform") and _asks_the_article(found, text):
         return "ask_question"
     if predicted != "emergency" and names_a_condition(text):
@@ -225,11 +231,11 @@ def _certain_intent(found: Extraction, text: str, predicted: Optional[str], conf
     if (predicted == "ask_question" and not looks_like_a_question(text) and not _general_request(text)
             and not (confidence >= SURE_OF_A_REQUEST and _asks_for_nothing_of_the_writer(found, text))):
         return "report_pain"  # "quads are insanely sore after a half" is a report; "tips for sore quads" asks
-    if predicted == "ask_question" and _reports_then_asks(found, text):
-        # "hammy feels sore, should i still run tmrw?": the assessment, with the
-        # article's answer first (ActionStartAssessment).
-        return "report_pain"
     return None
+
+
+# "Legs" names no one place, but with a feeling it is a pain of the legs: "legs destroyed since".
+LEGS = re.compile(r"\blegs?\b", re.IGNORECASE)
 
 
 def _reports_then_asks(found: Extraction, text: str) -> bool:
@@ -239,7 +245,7 @@ def _reports_then_asks(found: Extraction, text: str) -> bool:
     stiff calves" names a place and a feeling too, but asks for something
     without a word of the runner's own legs: a request, not a report."""
     facts = {m.fact for m in found.mentions if m.present}
-    if _general_request(text) or not {"location", "pain_type"} <= facts:
+    if _general_request(text) or "pain_type" not in facts or not ("location" in facts or LEGS.search(text)):
         return False
     return not opens_like_a_question(text) or speaks_of_themself(text)
 
@@ -280,7 +286,15 @@ SURE_OF_A_REQUEST = 0.8
 def _asks_for_nothing_of_the_writer(found: Extraction, text: str) -> bool:
     """No warning sign, and no pain of the writer's own ("my first marathon" is no pain)."""
     present = {m.fact for m in found.mentions if m.present}
-    return "sign" not in present and not (speaks_of_themself(text) and present & set(REPORT_FACTS))
+    return ("sign" not in present and not {"location", "pain_type"} <= present
+            and not (speaks_of_themself(text) and present & set(REPORT_FACTS)))
+
+
+def _names_a_sign_or_own_pain(found: Extraction, text: str) -> bool:
+    """A warning sign, or a pain of the writer's own told with a place and a
+    feeling ("legs destroyed since", "hammy feels sore, should i run?")."""
+    signs = any(m.fact == "sign" and m.present for m in found.mentions)
+    return (signs and not _general_request(text)) or _reports_then_asks(found, text)
 
 
 def _set_intent(message: Message, name: str) -> None:

@@ -133,3 +133,14 @@ def test_a_condition_named_alone_is_a_topic_to_look_up(text, predicted, expected
 ])
 def test_a_request_without_a_question_word_is_believed_when_the_classifier_is_sure(text, confidence, expected):
     assert parse(text, "ask_question", confidence).get("intent")["name"] == expected
+
+
+@pytest.mark.parametrize("text, predicted", [
+    # A warning sign is never only looked up: the answer, then the assessment.
+    ("my right calf is swollen, red and hot to touch since my run yesterday. should i just ice it?", "ask_question"),
+    # Nor a pain of the writer's own, told with a feeling and the legs, pronoun or not.
+    ("did my first 50k ultra yesterday in the heat. legs destroyed since", "ask_question"),
+    ("long run 32k on sunday, legs a bit sore today, is that normal?", "out_of_scope"),
+])
+def test_a_report_the_classifier_took_for_a_question_gets_the_assessment(text, predicted):
+    assert parse(text, predicted, 0.99).get("intent")["name"] == "report_pain"
