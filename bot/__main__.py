@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from bot.settings import ROOT, load_settings, quiet_environment
@@ -25,17 +26,31 @@ def cmd_run(args) -> int:
     from bot.supervisor import stop_on_signals
 
     from bot.channels.config import ChannelConfigError, plan_channels
+    from bot.replicas import haproxy_missing
+    from bot.stores import StoreConfigError, check_stores, replica_problem
 
     settings = load_settings()
+    if args.replicas is not None:
+        settings = replace(settings, replicas=args.replicas)
     try:
         channel_lines = plan_channels(quiet_environment(settings)).status_lines
-    except ChannelConfigError as error:
+        problem = replica_problem(settings)
+        if problem:
+            raise StoreConfigError(problem)
+        if settings.replicas > 1 and haproxy_missing():
+            raise StoreConfigError("replicas run behind HAProxy, which is not installed: `make haproxy` "
+                                   "(or apt-get install haproxy).")
+        # Before anything starts: Rasa would wait forever for a database that is down.
+        check_stores(settings)
+    except (ChannelConfigError, StoreConfigError) as error:
         print(f"Cannot start: {error}", file=sys.stderr)
         return 2
     prepare(settings)
     for line in channel_lines:
         print(f"Channel {line}", flush=True)
-    print(f"Starting the action server and the Rasa server (logs in {settings.log_dir})...", flush=True)
+    print(f"Stores: {store_line(settings)}", flush=True)
+    what = "the Rasa server" if settings.replicas <= 1 else f"{settings.replicas} Rasa servers behind HAProxy"
+    print(f"Starting the action server and {what} (logs in {settings.log_dir})...", flush=True)
     servers = supervisor(settings, say=lambda line: print(line, flush=True))
     stop_on_signals(servers)
 
@@ -47,6 +62,19 @@ def cmd_run(args) -> int:
     servers.run(on_ready=ready)
     print("Stopped.", flush=True)
     return 0
+
+
+def store_line(settings) -> str:
+    """Where conversations and locks are kept, without passwords."""
+    from urllib.parse import urlsplit
+
+    def bare(url: str) -> str:
+        parts = urlsplit(url)
+        return f"{parts.scheme}://{parts.hostname}:{parts.port or ''}{parts.path}"
+
+    tracker = bare(settings.tracker_store_url) if settings.tracker_store_url else f"SQLite {settings.tracker_db}"
+    lock = bare(settings.lock_store_url) if settings.lock_store_url else "in memory"
+    return f"conversations in {tracker}; locks {'' if lock == 'in memory' else 'in '}{lock}."
 
 
 def cmd_health(args) -> int:
@@ -172,6 +200,8 @@ def main(argv: list[str] | None = None) -> int:
         command.set_defaults(func=func)
         if name == "chat":
             command.add_argument("--url", help="talk to a bot already running at this URL")
+        if name == "run":
+            command.add_argument("--replicas", type=int, help="Rasa servers behind HAProxy (default: REPLICAS or 1)")
         if name == "health":
             command.add_argument("--ready", action="store_true", help="readiness instead of liveness")
         if name == "conversations":

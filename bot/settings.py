@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Optional
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -18,6 +19,12 @@ class Settings:
     log_dir: Path
     # Files the bot writes while it runs (the credentials built from the environment).
     var_dir: Path
+    # Shared stores (bot/stores.py): None keeps conversations in the SQLite file
+    # `tracker_db` and locks in memory, which only one Rasa server may use.
+    tracker_store_url: Optional[str] = None
+    lock_store_url: Optional[str] = None
+    # How many Rasa servers `python -m bot run` starts behind HAProxy (bot/replicas.py).
+    replicas: int = 1
 
     @property
     def rasa_url(self) -> str:
@@ -31,6 +38,15 @@ class Settings:
     def credentials_path(self) -> Path:
         return self.var_dir / "credentials.yml"
 
+    @property
+    def endpoints_path(self) -> Path:
+        return self.var_dir / "endpoints.yml"
+
+    def replica_ports(self) -> list[int]:
+        """The Rasa servers' own ports when several run behind the balancer on
+        rasa_port: the ports just above it (5006, 5007 ... by default)."""
+        return [self.rasa_port + 1 + i for i in range(self.replicas)]
+
 
 def load_settings() -> Settings:
     return Settings(
@@ -41,6 +57,9 @@ def load_settings() -> Settings:
         models_dir=Path(os.environ.get("MODELS_DIR", ROOT / "models")),
         log_dir=Path(os.environ.get("LOG_DIR", ROOT / "var" / "log")),
         var_dir=Path(os.environ.get("VAR_DIR", ROOT / "var")),
+        tracker_store_url=os.environ.get("TRACKER_STORE_URL") or None,
+        lock_store_url=os.environ.get("LOCK_STORE_URL") or None,
+        replicas=int(os.environ.get("REPLICAS") or "1"),
     )
 
 
@@ -76,6 +95,8 @@ def quiet_environment(settings: Settings) -> dict[str, str]:
         SANIC_HOST=settings.host,
         ACTION_ENDPOINT_URL=f"{settings.action_url}/webhook",
         TRACKER_DB=str(settings.tracker_db),
+        # The channels' delivery log follows the lock store (bot/channels/deliveries.py).
+        LOCK_STORE_URL=settings.lock_store_url or "",
         PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])),
     )
     return env
