@@ -7,7 +7,8 @@ Two environment variables choose (README, "Configuration"):
   store on PostgreSQL, which every replica reads and writes.
 - LOCK_STORE_URL: empty, Rasa's in-memory lock (one Rasa server);
   `redis://[:password@]host:6379/db[?key_prefix=name]`, Rasa's Redis lock
-  store, so two replicas never run turns of one conversation at once. The
+  store (with its tickets made atomic: bot/lock_store.py), so two replicas
+  never run turns of one conversation at once. The
   platforms' delivery log lives there too (bot/channels/deliveries.py).
 
 The endpoints file Rasa reads is generated from these at start
@@ -89,7 +90,8 @@ def lock_store_config(settings: Settings) -> Optional[dict]:
     if not settings.lock_store_url:
         return None  # Rasa's in-memory lock store
     redis = redis_location(settings.lock_store_url)
-    config = {"type": "redis", "url": redis.host, "port": redis.port or 6379, "db": int(redis.name or 0),
+    # Rasa's Redis lock store, made atomic across replicas (bot/lock_store.py).
+    config = {"type": "bot.lock_store.AtomicRedisLockStore", "url": redis.host, "port": redis.port or 6379, "db": int(redis.name or 0),
               "username": redis.username, "password": redis.password, "key_prefix": redis.key_prefix}
     return {key: value for key, value in config.items() if value is not None}
 
