@@ -82,8 +82,10 @@ test: install widget chromium haproxy  ## everything: data validation, test stor
 eval: install  ## one quality report (reports/quality/report.md): triage, intents, retrieval, dev and held-out
 	@$(PY) -m bot eval
 
-bench: install  ## speed and memory figures, with the machine they came from
-	@$(PY) -m bot bench
+# LOAD_SECONDS: length of each of the three load tests (64 runners at once).
+LOAD_SECONDS ?= 60
+bench: install haproxy  ## speed and memory figures, and a load test (LOAD_SECONDS=60), with the machine they came from
+	@$(PY) -m bot bench --load-seconds $(LOAD_SECONDS)
 
 lock: install  ## regenerate requirements/requirements.lock from requirements.in
 	@$(UV) pip compile requirements/requirements.in --override requirements/overrides.txt \

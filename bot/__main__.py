@@ -145,7 +145,7 @@ def cmd_eval(args) -> int:
 def cmd_bench(args) -> int:
     from bot.bench import main as bench
 
-    return bench()
+    return bench(load_seconds=args.load_seconds, concurrency=args.concurrency, load_only=args.load_only)
 
 
 def cmd_conversations(args) -> int:
@@ -202,6 +202,10 @@ def main(argv: list[str] | None = None) -> int:
             command.add_argument("--url", help="talk to a bot already running at this URL")
         if name == "run":
             command.add_argument("--replicas", type=int, help="Rasa servers behind HAProxy (default: REPLICAS or 1)")
+        if name == "bench":
+            command.add_argument("--load-seconds", type=float, default=60, help="length of each load test (default 60)")
+            command.add_argument("--concurrency", type=int, default=64, help="runners at once in the load test (default 64)")
+            command.add_argument("--load-only", action="store_true", help="only the load test (three set-ups)")
         if name == "health":
             command.add_argument("--ready", action="store_true", help="readiness instead of liveness")
         if name == "conversations":

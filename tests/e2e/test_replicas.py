@@ -305,6 +305,18 @@ def test_redis_unreachable_mid_conversation_gets_the_safe_reply_then_goes_on(rep
     assert_whole_and_in_order(stored)
 
 
+def test_replica_pair_under_a_short_load_loses_no_turn(replicas, database):
+    from bot.load_test import run_load, stored_user_messages, summarize
+
+    tag = fresh_name("load")
+    result = run_load(URL[PUBLIC], concurrency=6, duration_s=4, tag=tag)
+    pg = urlsplit(POSTGRES_URL)
+    stored = stored_user_messages(pg._replace(path=f"/{database}").geturl(), Path("unused"), tag)
+    figures = summarize(result, stored)
+    assert figures.turns >= 6 and figures.errors == 0 and figures.lost == 0, figures
+    assert sum(stored.values()) == figures.turns
+
+
 def test_replica_killed_mid_conversation_the_other_one_carries_on(replicas, events):
     runner, client = sender("kill"), RestClient(URL[PUBLIC])
     asked = [client.say(runner, message).custom.get("ask") for message in SCRIPT[:2]]
