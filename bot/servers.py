@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import Iterator, Mapping
 
 from bot.channels.config import plan_channels, write_credentials
+from bot.channels.widget_protocol import own_origins
 from bot.replicas import haproxy_command, write_haproxy_config
 from bot.settings import ROOT, Settings, quiet_environment
 from bot.stores import write_endpoints
@@ -98,6 +99,11 @@ def server_environment(settings: Settings, extra_env: Mapping[str, str] | None =
     ChannelConfigError before anything starts if a channel is half configured.
     """
     env = {**quiet_environment(settings), "ACTIONS_WARM_UP": "1", **(extra_env or {})}
+    if settings.replicas > 1:
+        # Behind the balancer the demo page comes from the public port, whose
+        # origin each replica (knowing only its own port) would refuse.
+        public = own_origins(settings.host, settings.rasa_port)
+        env["WIDGET_ALLOWED_ORIGINS"] = ",".join(filter(None, [env.get("WIDGET_ALLOWED_ORIGINS"), *public]))
     write_credentials(plan_channels(env), settings.credentials_path)
     write_endpoints(settings)
     if settings.replicas > 1:

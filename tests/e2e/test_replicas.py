@@ -33,7 +33,7 @@ from bot.training import prepare
 from tests.channels.fake_platforms import FakePlatforms
 from tests.channels.runners import SECRETS, TelegramRunner
 from tests.e2e.tcp_proxy import TcpProxy
-from tests.e2e.test_supervised_restarts import SupervisedBot
+from tests.e2e.test_supervised_restarts import SupervisedBot, WidgetClient
 from tests.shared_services import (POSTGRES_URL, REDIS_URL, fresh_name, postgres_connection, redis_client,
                                    require_haproxy)
 
@@ -263,6 +263,22 @@ def test_replica_a_platform_retry_on_the_other_replica_is_answered_once_via_redi
     assert on_2.send(update).texts == []  # the retry, on the other replica: a 200 and no answer
     on_2.wait = True
     assert on_2.say("the next morning").texts  # a new message there is answered
+
+
+def test_replica_widget_socket_through_the_balancer_sticks_to_one_replica(replicas):
+    # Long polling: every request of the socket must reach the replica holding it.
+    # The client keeps HAProxy's cookie as a browser does; without stickiness
+    # every other poll would land on the other replica and the socket would fail.
+    widget = WidgetClient(URL[PUBLIC])
+    try:
+        widget.say("my calves ache after my long run")
+        first = widget.last_bot()
+        widget.say("the next morning")
+        assert widget.last_bot() != first
+        assert widget.sio.connected and widget.connects == 1
+        assert widget.sio.eio.http.cookies.get("SERVERID") in ("rasa-1", "rasa-2")
+    finally:
+        widget.close()
 
 
 def test_postgres_unreachable_mid_conversation_gets_the_safe_reply_and_loses_nothing(replicas, proxies, events):
