@@ -138,7 +138,7 @@ class WidgetInput(SocketIOInput):
             await sio.emit("session_confirm", session_id, room=sid)
             await sio.emit("history", {
                 "session_id": session_id,
-                "messages": history(await self._events(session_id)),
+                "messages": history(await self._events(session_id) or []),
                 "pending": any(key[0] == session_id for key in self.in_flight),
             }, room=sid)
 
@@ -157,6 +157,9 @@ class WidgetInput(SocketIOInput):
     async def _run_once(self, on_new_message, sid: str, session_id: str, text: str, message_id: str) -> Dict[str, Any]:
         key = (session_id, message_id)
         events = await self._events(session_id)
+        if events is None:  # the conversation store is down: this turn cannot run
+            await WidgetOutput(self.sio, self.bot_message_evt).send_text_message(session_id, SAFE_REPLY)
+            return {"status": "ok", "message_id": message_id}
         if key in self.in_flight or was_processed(events, message_id):
             return {"status": "duplicate", "message_id": message_id}
         self.in_flight.add(key)
@@ -182,8 +185,14 @@ class WidgetInput(SocketIOInput):
             await undo_failed_turn(self.app, session_id, message_id)
             await output.send_text_message(session_id, SAFE_REPLY)
 
-    async def _events(self, session_id: str) -> list[dict]:
-        tracker = await self.app.ctx.agent.tracker_store.retrieve_full_tracker(session_id)
+    async def _events(self, session_id: str) -> Optional[list[dict]]:
+        """The session's stored events; None when the conversation store fails
+        (PostgreSQL unreachable: bot/rasa_tracker_store.py lets that raise)."""
+        try:
+            tracker = await self.app.ctx.agent.tracker_store.retrieve_full_tracker(session_id)
+        except Exception:
+            logger.exception("Could not read a widget session's conversation")
+            return None
         return [event.as_dict() for event in tracker.events] if tracker else []
 
     def _add_pages(self, webhook: Blueprint) -> None:

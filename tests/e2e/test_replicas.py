@@ -286,12 +286,17 @@ def test_postgres_unreachable_mid_conversation_gets_the_safe_reply_and_loses_not
     runner, client = sender("pg"), RestClient(URL[PUBLIC])
     first = client.say(runner, SCRIPT[0])
     assert first.custom.get("ask") == "onset", first.messages
+    widget = WidgetClient(URL[PUBLIC])
     pg_proxy.cut()
     try:
         down = client.say(runner, SCRIPT[1])
+        widget.say("my calves ache after my long run")  # the widget too
+        widget_down = widget.last_bot()
     finally:
         pg_proxy.start()
+        widget.close()
     assert down.status == 200 and down.text == SAFE_REPLY
+    assert widget_down == SAFE_REPLY
     # PostgreSQL is back: the pending question is still pending, and both replicas serve.
     again = RestClient(URL[REPLICA_1]).say(runner, "hello?")
     assert again.custom.get("ask") == "onset", again.messages
