@@ -64,8 +64,8 @@ def load_settings() -> Settings:
 
 
 def isolated_settings(scratch: Path, rasa_port: int, action_port: int) -> Settings:
-    """A bot of its own: other ports, and its conversations and logs in `scratch`,
-    so tests, eval and bench never disturb a bot started by `make run`."""
+    """A bot of its own: other ports, and its conversations (SQLite) and logs in
+    `scratch`, so tests, eval and bench never disturb a bot started by `make run`."""
     return replace(
         load_settings(),
         rasa_port=rasa_port,
@@ -73,6 +73,11 @@ def isolated_settings(scratch: Path, rasa_port: int, action_port: int) -> Settin
         tracker_db=scratch / "conversations.db",
         log_dir=scratch / "log",
         var_dir=scratch,
+        # Never a production database or lock store exported for `make run`:
+        # whoever wants shared stores or replicas sets them on the result.
+        tracker_store_url=None,
+        lock_store_url=None,
+        replicas=1,
     )
 
 

@@ -111,3 +111,14 @@ def test_channels_use_redis_when_lock_store_url_is_set(tmp_path, monkeypatch):
     assert isinstance(log, RedisDeliveryLog) and log.prefix == "legs"
     monkeypatch.setenv("LOCK_STORE_URL", "")
     assert isinstance(open_delivery_log("telegram"), SqliteDeliveryLog)
+
+
+def test_isolated_bots_never_use_the_postgres_or_redis_exported_for_make_run(monkeypatch, tmp_path):
+    from bot.settings import isolated_settings
+
+    monkeypatch.setenv("TRACKER_STORE_URL", "postgresql://prod/db")
+    monkeypatch.setenv("LOCK_STORE_URL", "redis://prod/0")
+    monkeypatch.setenv("REPLICAS", "3")
+    isolated = isolated_settings(tmp_path, 6190, 6191)
+    assert (isolated.tracker_store_url, isolated.lock_store_url, isolated.replicas) == (None, None, 1)
+    assert load_settings().replicas == 3
