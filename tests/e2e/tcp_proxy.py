@@ -62,5 +62,6 @@ class TcpProxy:
         except (OSError, asyncio.CancelledError):
             pass
         finally:
-            writer.transport.abort() if writer.transport else None
+            # One side ended: end the other too, as a dead service's connections end.
+            writer.transport.abort()
             self._writers.discard(writer)

@@ -196,6 +196,7 @@ def test_replicas_refuse_to_start_without_postgres_and_redis_urls(tmp_path):
 
 
 def test_redis_unreachable_at_start_is_a_clear_error(tmp_path):
+    postgres_connection().close()  # PostgreSQL is checked first: it must answer (or skip)
     refused = run_refused(tmp_path, TRACKER_STORE_URL=f"{POSTGRES_URL}",
                           LOCK_STORE_URL=f"redis://127.0.0.1:{NOWHERE}/0")
     assert refused.returncode == 2, refused.stderr
