@@ -121,24 +121,47 @@ BENCH_REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 def bench_load(duration_s: float, concurrency: int) -> None:
     """The load test on one process with SQLite, one with PostgreSQL and Redis,
     and two replicas behind HAProxy; one line of figures each."""
-    from bot.load_test import run_load, stored_user_messages, summarize
-
     print(f"\nLoad: {concurrency} runners at once for {duration_s:.0f} s each, whole assessments over REST "
           f"(ports {LOAD_PORT}-{LOAD_PORT + 2}, {LOAD_ACTION_PORT}):", flush=True)
-    with tempfile.TemporaryDirectory() as scratch, fresh_stores() as (pg_url, redis_url):
+    with tempfile.TemporaryDirectory() as scratch:
         base = isolated_settings(Path(scratch), LOAD_PORT, LOAD_ACTION_PORT)
-        setups = [("1 Rasa server, SQLite", base),
-                  ("1 Rasa server, PostgreSQL + Redis", replace(base, tracker_store_url=pg_url, lock_store_url=redis_url)),
-                  ("2 replicas behind HAProxy, PostgreSQL + Redis",
-                   replace(base, tracker_store_url=pg_url, lock_store_url=redis_url, replicas=2))]
-        for title, settings in setups:
-            with running_bot(settings) as processes:
-                run_load(settings.rasa_url, 1, 5, tag="warm")  # TensorFlow's first traces, not counted
-                tag = f"load{uuid.uuid4().hex[:6]}"
-                result = run_load(settings.rasa_url, concurrency, duration_s, tag=tag)
-                rss_mb = sum(resident_mb(p.pid) for p in processes)
-            figures = summarize(result, stored_user_messages(settings.tracker_store_url, settings.tracker_db, tag))
-            print(f"  {title}: {figures.line()}; resident memory {rss_mb:.0f} MB", flush=True)
+        load_setup("1 Rasa server, SQLite", base, duration_s, concurrency)
+        problem = shared_stores_problem()
+        if problem:
+            print(f"  PostgreSQL + Redis set-ups skipped: {problem}", flush=True)
+            return
+        with fresh_stores() as (pg_url, redis_url):
+            shared = replace(base, tracker_store_url=pg_url, lock_store_url=redis_url)
+            load_setup("1 Rasa server, PostgreSQL + Redis", shared, duration_s, concurrency)
+            load_setup("2 replicas behind HAProxy, PostgreSQL + Redis", replace(shared, replicas=2),
+                       duration_s, concurrency)
+
+
+def load_setup(title: str, settings, duration_s: float, concurrency: int) -> None:
+    from bot.load_test import run_load, stored_user_messages, summarize
+
+    with running_bot(settings) as processes:
+        run_load(settings.rasa_url, 1, 5, tag="warm")  # TensorFlow's first traces, not counted
+        tag = f"load{uuid.uuid4().hex[:6]}"
+        result = run_load(settings.rasa_url, concurrency, duration_s, tag=tag)
+        rss_mb = sum(resident_mb(p.pid) for p in processes)
+    figures = summarize(result, stored_user_messages(settings.tracker_store_url, settings.tracker_db, tag))
+    print(f"  {title}: {figures.line()}; resident memory {rss_mb:.0f} MB", flush=True)
+
+
+def shared_stores_problem():
+    """Why the PostgreSQL + Redis set-ups cannot run here (BENCH_POSTGRES_URL,
+    BENCH_REDIS_URL, HAProxy), or None."""
+    from bot.replicas import haproxy_missing
+    from bot.stores import StoreConfigError, check_stores
+
+    if haproxy_missing():
+        return "HAProxy is not installed (make haproxy)"
+    try:
+        check_stores(replace(load_settings(), tracker_store_url=BENCH_POSTGRES_URL, lock_store_url=BENCH_REDIS_URL))
+    except StoreConfigError as error:
+        return str(error)
+    return None
 
 
 @contextmanager
