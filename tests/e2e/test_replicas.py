@@ -339,9 +339,12 @@ def test_replica_pair_under_a_short_load_loses_no_turn(replicas, database):
     assert sum(stored.values()) == figures.turns
 
 
-def test_replica_killed_mid_conversation_the_other_one_carries_on(replicas, events):
+def test_replica_killed_mid_conversation_the_other_one_carries_on(replicas, events, fake_platforms):
     runner, client = sender("kill"), RestClient(URL[PUBLIC])
     asked = [client.say(runner, message).custom.get("ask") for message in SCRIPT[:2]]
+    telegram = TelegramRunner(URL[REPLICA_2], fake_platforms)
+    answered_before = telegram.message_update("my calves ache after my long run")
+    assert telegram.send(answered_before).texts
     mark = len(replicas.lines)
     os.kill(replica_pid(replicas, REPLICA_2), signal.SIGKILL)
     replicas.wait_for(r"Rasa server 2 .*stopped unexpectedly \(exit code -9", since=mark, timeout=30)
@@ -353,3 +356,9 @@ def test_replica_killed_mid_conversation_the_other_one_carries_on(replicas, even
     stored = events(runner)
     assert user_texts(stored) == SCRIPT
     assert_whole_and_in_order(stored)
+
+    # The supervisor starts the replica again; a platform retry of a delivery it
+    # answered before it died is still answered once (the log is in Redis).
+    replicas.wait_for(r"Rasa server 2 .*is back", since=mark, timeout=180)
+    telegram.wait = False
+    assert telegram.send(answered_before).texts == []
