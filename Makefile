@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed
 # This machine keeps a CPU build of torch on disk; elsewhere PyPI's is used.
 FIND_LINKS := $(if $(wildcard /opt/wheels/torch-*.whl),--find-links /opt/wheels)
 
-.PHONY: help install run chat test check stories conversations eval bench lock clean widget chromium
+.PHONY: help install run chat test check stories conversations eval bench lock clean widget chromium haproxy
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -48,8 +48,18 @@ widget: $(WIDGET_BUNDLE)  ## build the web widget (npm ci + esbuild) when its so
 
 chromium: /usr/bin/chromium  ## install Debian's Chromium for the browser tests, when it is missing
 
-run: install widget  ## train if needed, build the article index if stale, start the bot
-	@$(PY) -m bot run
+# Replicas (make run REPLICAS=2) run behind Debian's HAProxy on the public port.
+/usr/sbin/haproxy:
+	@echo "Installing Debian's HAProxy for replicas (apt-get)..."
+	@$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq
+	@DEBIAN_FRONTEND=noninteractive $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq haproxy >/dev/null
+
+haproxy: /usr/sbin/haproxy  ## install Debian's HAProxy (for make run REPLICAS=2 and the replica tests), when it is missing
+
+# REPLICAS=N (more than 1) starts N Rasa servers behind HAProxy; it needs
+# TRACKER_STORE_URL (PostgreSQL) and LOCK_STORE_URL (Redis): see the README.
+run: install widget $(if $(filter-out 1,$(REPLICAS)),haproxy)  ## train if needed, build the article index if stale, start the bot (REPLICAS=N: N Rasa servers behind HAProxy)
+	@$(PY) -m bot run $(if $(REPLICAS),--replicas $(REPLICAS))
 
 chat: install  ## talk to the bot in this terminal (starts it if it is not running)
 	@$(PY) -m bot chat
@@ -64,7 +74,7 @@ stories: install  ## Rasa test stories, failing on any prediction error
 conversations: install  ## conversation tests (tests/conversations/*.yml) against the live bot; report in reports/conversations.html
 	@$(PY) -m bot conversations
 
-test: install widget chromium  ## everything: data validation, test stories, unit, action, end-to-end and conversation tests
+test: install widget chromium haproxy  ## everything: data validation, test stories, unit, action, end-to-end and conversation tests
 	@$(PY) -m bot check
 	@$(PY) -m bot test-stories
 	@$(PY) -m pytest
@@ -72,8 +82,10 @@ test: install widget chromium  ## everything: data validation, test stories, uni
 eval: install  ## one quality report (reports/quality/report.md): triage, intents, retrieval, dev and held-out
 	@$(PY) -m bot eval
 
-bench: install  ## speed and memory figures, with the machine they came from
-	@$(PY) -m bot bench
+# LOAD_SECONDS: length of each of the three load tests (64 runners at once).
+LOAD_SECONDS ?= 60
+bench: install haproxy  ## speed and memory figures, and a load test (LOAD_SECONDS=60), with the machine they came from
+	@$(PY) -m bot bench --load-seconds $(LOAD_SECONDS)
 
 lock: install  ## regenerate requirements/requirements.lock from requirements.in
 	@$(UV) pip compile requirements/requirements.in --override requirements/overrides.txt \

@@ -8,6 +8,7 @@ import argparse
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from bot.settings import ROOT, load_settings, quiet_environment
@@ -26,6 +27,8 @@ def cmd_run(args) -> int:
     from bot.supervisor import stop_on_signals
 
     from bot.channels.config import ChannelConfigError, plan_channels
+    from bot.replicas import haproxy_missing
+    from bot.stores import StoreConfigError, check_stores, replica_problem
 
     settings = load_settings()
     refusal = exposure_refusal(settings)
@@ -33,15 +36,27 @@ def cmd_run(args) -> int:
         print(f"Cannot start: {refusal}", file=sys.stderr)
         return 2
     os.umask(0o077)  # everything the bot writes (store, logs, credentials) is its owner's only
+    if args.replicas is not None:
+        settings = replace(settings, replicas=args.replicas)
     try:
         channel_lines = plan_channels(quiet_environment(settings)).status_lines
-    except ChannelConfigError as error:
+        problem = replica_problem(settings)
+        if problem:
+            raise StoreConfigError(problem)
+        if settings.replicas > 1 and haproxy_missing():
+            raise StoreConfigError("replicas run behind HAProxy, which is not installed: `make haproxy` "
+                                   "(or apt-get install haproxy).")
+        # Before anything starts: Rasa would wait forever for a database that is down.
+        check_stores(settings)
+    except (ChannelConfigError, StoreConfigError) as error:
         print(f"Cannot start: {error}", file=sys.stderr)
         return 2
     prepare(settings)
     for line in channel_lines:
         print(f"Channel {line}", flush=True)
-    print(f"Starting the action server and the Rasa server (logs in {settings.log_dir})...", flush=True)
+    print(f"Stores: {store_line(settings)}", flush=True)
+    what = "the Rasa server" if settings.replicas <= 1 else f"{settings.replicas} Rasa servers behind HAProxy"
+    print(f"Starting the action server and {what} (logs in {settings.log_dir})...", flush=True)
     servers = supervisor(settings, say=lambda line: print(line, flush=True))
     stop_on_signals(servers)
 
@@ -64,6 +79,17 @@ def exposure_refusal(settings) -> str | None:
         return None
     return (f"BOT_HOST={settings.host} listens beyond this machine; set BOT_REST_TOKEN "
             "(REST clients then send 'Authorization: Bearer <token>') or keep BOT_HOST=127.0.0.1.")
+def store_line(settings) -> str:
+    """Where conversations and locks are kept, without passwords."""
+    from urllib.parse import urlsplit
+
+    def bare(url: str) -> str:
+        parts = urlsplit(url)
+        return f"{parts.scheme}://{parts.hostname}:{parts.port or ''}{parts.path}"
+
+    tracker = bare(settings.tracker_store_url) if settings.tracker_store_url else f"SQLite {settings.tracker_db}"
+    lock = bare(settings.lock_store_url) if settings.lock_store_url else "in memory"
+    return f"conversations in {tracker}; locks {'' if lock == 'in memory' else 'in '}{lock}."
 
 
 def cmd_health(args) -> int:
@@ -134,7 +160,7 @@ def cmd_eval(args) -> int:
 def cmd_bench(args) -> int:
     from bot.bench import main as bench
 
-    return bench()
+    return bench(load_seconds=args.load_seconds, concurrency=args.concurrency, load_only=args.load_only)
 
 
 def cmd_conversations(args) -> int:
@@ -207,6 +233,12 @@ def main(argv: list[str] | None = None) -> int:
         command.set_defaults(func=func)
         if name == "chat":
             command.add_argument("--url", help="talk to a bot already running at this URL")
+        if name == "run":
+            command.add_argument("--replicas", type=int, help="Rasa servers behind HAProxy (default: REPLICAS or 1)")
+        if name == "bench":
+            command.add_argument("--load-seconds", type=float, default=60, help="length of each load test (default 60)")
+            command.add_argument("--concurrency", type=int, default=64, help="runners at once in the load test (default 64)")
+            command.add_argument("--load-only", action="store_true", help="only the load test (three set-ups)")
         if name == "health":
             command.add_argument("--ready", action="store_true", help="readiness instead of liveness")
         if name == "conversations":

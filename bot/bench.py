@@ -12,6 +12,7 @@ import sys
 import tempfile
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -110,8 +111,83 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def main() -> int:
+# --- Load: many runners at once (bot/load_test.py) -------------------------------
+
+LOAD_PORT, LOAD_ACTION_PORT = 6130, 6180  # replicas on 6131, 6132
+BENCH_POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+BENCH_REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def bench_load(duration_s: float, concurrency: int) -> None:
+    """The load test on one process with SQLite, one with PostgreSQL and Redis,
+    and two replicas behind HAProxy; one line of figures each."""
+    print(f"\nLoad: {concurrency} runners at once for {duration_s:.0f} s each, whole assessments over REST "
+          f"(ports {LOAD_PORT}-{LOAD_PORT + 2}, {LOAD_ACTION_PORT}):", flush=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        base = isolated_settings(Path(scratch), LOAD_PORT, LOAD_ACTION_PORT)
+        load_setup("1 Rasa server, SQLite", base, duration_s, concurrency)
+        problem = shared_stores_problem()
+        if problem:
+            print(f"  PostgreSQL + Redis set-ups skipped: {problem}", flush=True)
+            return
+        with fresh_stores() as (pg_url, redis_url):
+            shared = replace(base, tracker_store_url=pg_url, lock_store_url=redis_url)
+            load_setup("1 Rasa server, PostgreSQL + Redis", shared, duration_s, concurrency)
+            load_setup("2 replicas behind HAProxy, PostgreSQL + Redis", replace(shared, replicas=2),
+                       duration_s, concurrency)
+
+
+def load_setup(title: str, settings, duration_s: float, concurrency: int) -> None:
+    from bot.load_test import run_load, stored_user_messages, summarize
+
+    with running_bot(settings) as processes:
+        run_load(settings.rasa_url, 1, 5, tag="warm")  # TensorFlow's first traces, not counted
+        tag = f"load{uuid.uuid4().hex[:6]}"
+        result = run_load(settings.rasa_url, concurrency, duration_s, tag=tag)
+        rss_mb = sum(resident_mb(p.pid) for p in processes)
+    figures = summarize(result, stored_user_messages(settings.tracker_store_url, settings.tracker_db, tag))
+    print(f"  {title}: {figures.line()}; resident memory {rss_mb:.0f} MB", flush=True)
+
+
+def shared_stores_problem():
+    """Why the PostgreSQL + Redis set-ups cannot run here (BENCH_POSTGRES_URL,
+    BENCH_REDIS_URL, HAProxy), or None."""
+    from bot.replicas import haproxy_missing
+    from bot.stores import StoreConfigError, check_stores
+
+    if haproxy_missing():
+        return "HAProxy is not installed (make haproxy)"
+    try:
+        check_stores(replace(load_settings(), tracker_store_url=BENCH_POSTGRES_URL, lock_store_url=BENCH_REDIS_URL))
+    except StoreConfigError as error:
+        return str(error)
+    return None
+
+
+@contextmanager
+def fresh_stores():
+    """A PostgreSQL database and a Redis key prefix of this run alone, removed afterwards."""
+    from urllib.parse import urlsplit
+
+    import psycopg2
+
+    name = f"bench_{uuid.uuid4().hex[:10]}"
+    admin = psycopg2.connect(BENCH_POSTGRES_URL)
+    admin.autocommit = True
+    admin.cursor().execute(f'CREATE DATABASE "{name}"')
+    pg = urlsplit(BENCH_POSTGRES_URL)
+    try:
+        yield pg._replace(path=f"/{name}").geturl(), f"{BENCH_REDIS_URL}?key_prefix=bench{name[6:]}"
+    finally:
+        admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+def main(load_seconds: float = 60, concurrency: int = 64, load_only: bool = False) -> int:
     print(f"Machine: {machine()}", flush=True)
+    if load_only:
+        bench_load(load_seconds, concurrency)
+        return 0
     training_s = bench_training()
     print(f"Training (rasa train, from scratch): {training_s:.0f} s   (goal <= 180 s)", flush=True)
     figures = bench_running_bot()
@@ -122,5 +198,6 @@ def main() -> int:
         f"p50 {figures['p50_ms']:.0f} ms, p99 {figures['p99_ms']:.0f} ms   (goals <= 50 / <= 150 ms)"
     )
     print(f"Resident memory, both servers: {figures['rss_mb']:.0f} MB   (goal <= 2560 MB)", flush=True)
+    bench_load(load_seconds, concurrency)
     print("\nArticle search (python -m knowledge bench):", flush=True)
     return subprocess.run([sys.executable, "-m", "knowledge", "bench"], cwd=ROOT, env=quiet_environment(load_settings())).returncode

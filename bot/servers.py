@@ -9,10 +9,14 @@ import sys
 import time
 import urllib.request
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Iterator, Mapping
 
 from bot.channels.config import plan_channels, write_credentials
+from bot.channels.widget_protocol import own_origins
+from bot.replicas import haproxy_command, write_haproxy_config
 from bot.settings import ROOT, Settings, quiet_environment
+from bot.stores import write_endpoints
 from bot.supervisor import ServerProcess, ServerSpec, Supervisor, stop_all
 from bot.training import model_path
 
@@ -27,7 +31,7 @@ def rasa_server_command(settings: Settings) -> list[str]:
     return [
         sys.executable, "-m", "rasa", "run",
         "--model", str(model_path(settings)),
-        "--endpoints", "bot/endpoints.yml",
+        "--endpoints", str(settings.endpoints_path),
         "--credentials", str(settings.credentials_path),
         "--interface", settings.host,
         "--port", str(settings.rasa_port),
@@ -52,12 +56,24 @@ def action_health_url(settings: Settings) -> str:
 
 def server_specs(settings: Settings) -> list[ServerSpec]:
     # The action server first: the Rasa server's first turns need it.
-    return [
-        ServerSpec("actions", "the action server", action_server_command(settings),
-                   ready=lambda: _answers(action_health_url(settings))),
-        ServerSpec("rasa", "the Rasa server", rasa_server_command(settings),
-                   ready=lambda: _answers(rasa_ready_url(settings))),
-    ]
+    actions = ServerSpec("actions", "the action server", action_server_command(settings),
+                         ready=lambda: _answers(action_health_url(settings)))
+    if settings.replicas <= 1:
+        return [actions, ServerSpec("rasa", "the Rasa server", rasa_server_command(settings),
+                                    ready=lambda: _answers(rasa_ready_url(settings)))]
+    return [actions, *replica_specs(settings),
+            ServerSpec("balancer", "the load balancer (HAProxy)", haproxy_command(settings),
+                       ready=lambda: _answers(rasa_ready_url(settings)))]
+
+
+def replica_specs(settings: Settings) -> list[ServerSpec]:
+    """One Rasa server per replica, each on its own internal port (bot/replicas.py)."""
+    specs = []
+    for number, port in enumerate(settings.replica_ports(), start=1):
+        replica = replace(settings, rasa_port=port)
+        specs.append(ServerSpec(f"rasa-{number}", f"Rasa server {number} (port {port})", rasa_server_command(replica),
+                                ready=lambda replica=replica: _answers(rasa_ready_url(replica))))
+    return specs
 
 
 def is_ready(settings: Settings) -> bool:
@@ -83,7 +99,15 @@ def server_environment(settings: Settings, extra_env: Mapping[str, str] | None =
     ChannelConfigError before anything starts if a channel is half configured.
     """
     env = {**quiet_environment(settings), "ACTIONS_WARM_UP": "1", **(extra_env or {})}
+    if settings.replicas > 1:
+        # Behind the balancer the demo page comes from the public port, whose
+        # origin each replica (knowing only its own port) would refuse.
+        public = own_origins(settings.host, settings.rasa_port)
+        env["WIDGET_ALLOWED_ORIGINS"] = ",".join(filter(None, [env.get("WIDGET_ALLOWED_ORIGINS"), *public]))
     write_credentials(plan_channels(env), settings.credentials_path)
+    write_endpoints(settings)
+    if settings.replicas > 1:
+        write_haproxy_config(settings)
     settings.tracker_db.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     settings.log_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     if settings.tracker_db.exists():

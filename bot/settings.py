@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Optional
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,6 +23,12 @@ class Settings:
     retention_days: float = 30.0
     # When set, the REST channel needs "Authorization: Bearer <token>" (bot/channels/edge.py).
     rest_token: str = ""
+    # Shared stores (bot/stores.py): None keeps conversations in the SQLite file
+    # `tracker_db` and locks in memory, which only one Rasa server may use.
+    tracker_store_url: Optional[str] = None
+    lock_store_url: Optional[str] = None
+    # How many Rasa servers `python -m bot run` starts behind HAProxy (bot/replicas.py).
+    replicas: int = 1
 
     @property
     def rasa_url(self) -> str:
@@ -35,6 +42,15 @@ class Settings:
     def credentials_path(self) -> Path:
         return self.var_dir / "credentials.yml"
 
+    @property
+    def endpoints_path(self) -> Path:
+        return self.var_dir / "endpoints.yml"
+
+    def replica_ports(self) -> list[int]:
+        """The Rasa servers' own ports when several run behind the balancer on
+        rasa_port: the ports just above it (5006, 5007 ... by default)."""
+        return [self.rasa_port + 1 + i for i in range(self.replicas)]
+
 
 def load_settings() -> Settings:
     return Settings(
@@ -47,6 +63,9 @@ def load_settings() -> Settings:
         var_dir=Path(os.environ.get("VAR_DIR", ROOT / "var")),
         retention_days=float(os.environ.get("RETENTION_DAYS", "30")),
         rest_token=os.environ.get("BOT_REST_TOKEN", ""),
+        tracker_store_url=os.environ.get("TRACKER_STORE_URL") or None,
+        lock_store_url=os.environ.get("LOCK_STORE_URL") or None,
+        replicas=int(os.environ.get("REPLICAS") or "1"),
     )
 
 
@@ -58,8 +77,8 @@ def is_loopback(host: str) -> bool:
 
 
 def isolated_settings(scratch: Path, rasa_port: int, action_port: int) -> Settings:
-    """A bot of its own: other ports, and its conversations and logs in `scratch`,
-    so tests, eval and bench never disturb a bot started by `make run`."""
+    """A bot of its own: other ports, and its conversations (SQLite) and logs in
+    `scratch`, so tests, eval and bench never disturb a bot started by `make run`."""
     return replace(
         load_settings(),
         rasa_port=rasa_port,
@@ -67,6 +86,11 @@ def isolated_settings(scratch: Path, rasa_port: int, action_port: int) -> Settin
         tracker_db=scratch / "conversations.db",
         log_dir=scratch / "log",
         var_dir=scratch,
+        # Never a production database or lock store exported for `make run`:
+        # whoever wants shared stores or replicas sets them on the result.
+        tracker_store_url=None,
+        lock_store_url=None,
+        replicas=1,
     )
 
 
@@ -89,6 +113,8 @@ def quiet_environment(settings: Settings) -> dict[str, str]:
         SANIC_HOST=settings.host,
         ACTION_ENDPOINT_URL=f"{settings.action_url}/webhook",
         TRACKER_DB=str(settings.tracker_db),
+        # The channels' delivery log follows the lock store (bot/channels/deliveries.py).
+        LOCK_STORE_URL=settings.lock_store_url or "",
         PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])),
     )
     return env

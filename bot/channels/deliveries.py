@@ -15,13 +15,15 @@ where ids older than a TTL are dropped. An id is recorded when it arrives,
 before its turn runs: a crash in the middle of a turn loses that message
 (the runner sends it again) rather than answering it twice.
 
-Anything with `first_time(delivery_id) -> bool` will do; with several Rasa
-workers on several machines, a Redis version (SET key NX EX ttl) would take
-this one's place in open_delivery_log.
+With LOCK_STORE_URL set (Redis; required for more than one Rasa server), the
+log is RedisDeliveryLog instead: one key per delivery, set only if absent and
+with the TTL, so a retry that lands on another replica, on another machine
+or after a restart, is still answered once.
 """
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import sqlite3
 import time
@@ -30,6 +32,8 @@ from contextlib import closing
 from pathlib import Path
 from threading import Lock
 from typing import Callable, Optional, Protocol
+
+logger = logging.getLogger(__name__)
 
 # Telegram keeps an undelivered update for 24 hours, and the others retry for
 # less; two days covers every platform's retries with room to spare.
@@ -87,7 +91,7 @@ class SqliteDeliveryLog:
         if not delivery_id:
             return True
         now = self.clock()
-        key = hashlib.sha256(delivery_id.encode("utf-8", "surrogateescape")).hexdigest()
+        key = _hashed(delivery_id)
         # closing() closes; the connection's own `with` commits the transaction.
         with closing(sqlite3.connect(self.path, timeout=10)) as db, db:
             db.execute("DELETE FROM deliveries WHERE seen_at < ?", (now - self.ttl_s,))
@@ -98,9 +102,49 @@ class SqliteDeliveryLog:
         return inserted == 1
 
 
+def _hashed(delivery_id: str) -> str:
+    return hashlib.sha256(delivery_id.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+class RedisDeliveryLog:
+    """One Redis key per delivery, `<prefix>:delivery:<platform>:<hashed id>`,
+    expiring after `ttl_s`: Redis drops old ids by itself.
+
+    When Redis does not answer, the delivery counts as new: a rare second answer
+    beats a runner left without one (their turn then gets the safe reply anyway,
+    since Rasa's lock store is the same Redis).
+    """
+
+    def __init__(self, client, platform: str, prefix: str = "bot", ttl_s: float = DELIVERY_TTL_S):
+        self.client, self.platform, self.prefix, self.ttl_s = client, platform, prefix, int(ttl_s)
+
+    def key(self, delivery_id: str) -> str:
+        return f"{self.prefix}:delivery:{self.platform}:{_hashed(delivery_id)}"
+
+    def first_time(self, delivery_id: Optional[str]) -> bool:
+        if not delivery_id:
+            return True
+        import redis
+
+        try:
+            # SET NX decides and records in one step: two copies arriving at two
+            # replicas together cannot both be "first".
+            return bool(self.client.set(self.key(delivery_id), "1", nx=True, ex=self.ttl_s))
+        except redis.RedisError:
+            logger.exception("The delivery log (Redis) did not answer; taking delivery %s as new", self.platform)
+            return True
+
+
 def open_delivery_log(platform: str) -> DeliveryLog:
-    """The log a channel uses: SQLite beside the conversations (TRACKER_DB,
-    which bot/settings.py always sets for the servers), else memory."""
+    """The log a channel uses: Redis when LOCK_STORE_URL is set (shared by every
+    replica), else SQLite beside the conversations (TRACKER_DB, which
+    bot/settings.py always sets for the servers), else memory."""
+    lock_store_url = os.environ.get("LOCK_STORE_URL")
+    if lock_store_url:
+        from bot.stores import redis_client, redis_location
+
+        location = redis_location(lock_store_url)
+        return RedisDeliveryLog(redis_client(location), platform, prefix=location.key_prefix or "bot")
     tracker_db = os.environ.get("TRACKER_DB")
     if not tracker_db:
         return MemoryDeliveryLog()

@@ -27,6 +27,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 import bot.forget  # noqa: F401  ("delete my data" on every channel: wraps Agent.handle_message)
+import bot.rasa_tracker_store  # noqa: F401  (a database outage fails the turn: bot/rasa_tracker_store.py)
 import bot.rasa_speedups  # noqa: F401  (patches Rasa once the server loads its channels)
 from bot.channels.edge import MAX_BODY_BYTES, MAX_JSON_DEPTH, TOKEN_VARIABLE, EdgeLimits, bearer_ok, parse_json
 from bot.channels.failed_turn import undo_failed_turn
@@ -90,6 +91,10 @@ class SafeRestInput(RestInput):
             await on_new_message(message)
         except Exception:  # the runner gets SAFE_REPLY; the log gets the cause
             logger.exception("A REST turn failed")  # no sender id or text in the logs (README, "Privacy")
+            # Replies of a turn whose events were not stored (the conversation
+            # database failed at the end) would describe a conversation that
+            # did not happen: the runner gets the safe reply instead.
+            collector.messages.clear()
         if not collector.messages:
             await undo_failed_turn(app, sender, message.message_id)
         return collector.messages

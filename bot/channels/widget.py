@@ -137,7 +137,9 @@ class WidgetInput(SocketIOInput):
         async def session_request(sid: Text, data: Any) -> None:
             requested = data.get("session_id") if isinstance(data, dict) else None
             events = await self._events(requested) if is_random_id(requested) else []
-            if is_random_id(requested) and not session_expired(events, time.time(), self.session_idle_s):
+            # With the store down (events None) the session is kept, not silently started afresh.
+            if is_random_id(requested) and (events is None or not session_expired(events, time.time(),
+                                                                                 self.session_idle_s)):
                 session_id = requested
             else:
                 session_id, events = uuid.uuid4().hex, []
@@ -149,7 +151,7 @@ class WidgetInput(SocketIOInput):
             await sio.emit("session_confirm", session_id, room=sid)
             await sio.emit("history", {
                 "session_id": session_id,
-                "messages": history(events),
+                "messages": history(events or []),
                 "pending": any(key[0] == session_id for key in self.in_flight),
             }, room=sid)
 
@@ -181,6 +183,9 @@ class WidgetInput(SocketIOInput):
     async def _run_once(self, on_new_message, sid: str, session_id: str, text: str, message_id: str) -> Dict[str, Any]:
         key = (session_id, message_id)
         events = await self._events(session_id)
+        if events is None:  # the conversation store is down: this turn cannot run
+            await WidgetOutput(self.sio, self.bot_message_evt).send_text_message(session_id, SAFE_REPLY)
+            return {"status": "ok", "message_id": message_id}
         if key in self.in_flight or was_processed(events, message_id):
             return {"status": "duplicate", "message_id": message_id}
         self.in_flight.add(key)
@@ -206,8 +211,14 @@ class WidgetInput(SocketIOInput):
             await undo_failed_turn(self.app, session_id, message_id)
             await output.send_text_message(session_id, SAFE_REPLY)
 
-    async def _events(self, session_id: str) -> list[dict]:
-        tracker = await self.app.ctx.agent.tracker_store.retrieve_full_tracker(session_id)
+    async def _events(self, session_id: str) -> Optional[list[dict]]:
+        """The session's stored events; None when the conversation store fails
+        (PostgreSQL unreachable: bot/rasa_tracker_store.py lets that raise)."""
+        try:
+            tracker = await self.app.ctx.agent.tracker_store.retrieve_full_tracker(session_id)
+        except Exception:
+            logger.exception("Could not read a widget session's conversation")
+            return None
         return [event.as_dict() for event in tracker.events] if tracker else []
 
     def _add_pages(self, webhook: Blueprint) -> None:
