@@ -90,3 +90,20 @@ CONDITION = re.compile(
 def names_a_condition(text: str) -> bool:
     """Is the whole message the name of a condition ("DOMS", "shin splints?")?"""
     return CONDITION.fullmatch(text.strip().lower()) is not None
+
+
+# A pain stated, not named as a topic: a verb of being or feeling before a pain
+# word ("calf is sore", "legs are killing me", "his leg has been hurting"),
+# where "tips for sore quads" and "ice or heat for stiff calves" only name one.
+STATED_PAIN = re.compile(
+    r"\b(?:is|are|was|were|am|'s|'re|feels?|felt|been|getting|gone|went|keeps?|still)\s+(?:\w+\s+){0,3}?"
+    r"(?:sore|hurt\w*|aching|achy|killing|wrecked|stiff|tight|painful|in bits|destroyed|cooked|smashed|"
+    r"throbbing|swollen|burning|tender|dead|shot|trashed|knackered)"
+    # ... ending there: "is a sore hamstring normal?" names a sore hamstring, it states none.
+    r"(?=\s*$|\s*[^\w\s]|\s+(?:me|him|her|them|since|for|after|today|now|and|but|so|when|from|at|all|again|"
+    r"still|lately|though|tho|as|af|like|on|in|every|this|these|the|from|too|even|to|tbh|lol)\b)")
+
+
+def states_a_pain(text: str) -> bool:
+    """Does the message state a pain ("calf is sore"), rather than name one as a topic?"""
+    return STATED_PAIN.search(text.lower().replace("’", "'")) is not None

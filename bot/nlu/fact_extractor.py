@@ -36,8 +36,8 @@ from knowledge.embedder import CACHE_DIR
 from triage.engine import assess
 from triage.extract import CORE_FACTS, Extraction, extract
 from triage.sign_reader import SignReader, combine, load_or_train, signs_in_rules
-from triage.phrasing import (calls_for_help, names_a_condition, is_request, looks_like_a_question, opens_like_a_question,
-                             speaks_of_themself)
+from triage.phrasing import (calls_for_help, is_request, looks_like_a_question, names_a_condition,
+                             opens_like_a_question, speaks_of_themself, states_a_pain)
 
 # Intents that never carry facts: when facts are found, the message is inform.
 # Whole-message answers ("not sure", "none of these") and their intents.
@@ -241,13 +241,17 @@ LEGS = re.compile(r"\blegs?\b", re.IGNORECASE)
 def _reports_then_asks(found: Extraction, text: str) -> bool:
     """A message that tells of a pain of the writer's own (a place and how it
     feels) and asks something, in either order: "hammy feels sore, should i
-    still run?", "why do my thighs ache in bed at night?". "ice or heat for
-    stiff calves" names a place and a feeling too, but asks for something
-    without a word of the runner's own legs: a request, not a report."""
+    still run?", "why do my thighs ache in bed at night?", "calf is sore,
+    whats the best stretch?". "ice or heat for stiff calves" names a place and
+    a feeling too, but asks for something without stating a pain of the
+    runner's own: a request, not a report."""
     facts = {m.fact for m in found.mentions if m.present}
-    if _general_request(text) or "pain_type" not in facts or not ("location" in facts or LEGS.search(text)):
+    stated = states_a_pain(text)
+    if (_general_request(text) and not stated) or not ("pain_type" in facts or stated):
         return False
-    return not opens_like_a_question(text) or speaks_of_themself(text)
+    if not ("location" in facts or LEGS.search(text)):
+        return False
+    return not opens_like_a_question(text) or speaks_of_themself(text) or stated
 
 
 def _general_request(text: str) -> bool:

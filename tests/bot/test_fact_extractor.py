@@ -144,3 +144,12 @@ def test_a_request_without_a_question_word_is_believed_when_the_classifier_is_su
 ])
 def test_a_report_the_classifier_took_for_a_question_gets_the_assessment(text, predicted):
     assert parse(text, predicted, 0.99).get("intent")["name"] == "report_pain"
+
+
+@pytest.mark.parametrize("text, predicted, expected", [
+    ("calf is sore, whats the best stretch?", "ask_question", "report_pain"),
+    ("havent run since uni, and my legs are killing me", "out_of_scope", "report_pain"),
+    ("best stretches for tight calves", "ask_question", "ask_question"),
+])
+def test_a_pain_stated_without_a_pronoun_is_a_report(text, predicted, expected):
+    assert parse(text, predicted, 0.99).get("intent")["name"] == expected

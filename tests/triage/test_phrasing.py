@@ -1,6 +1,6 @@
 import pytest
 
-from triage.phrasing import asks_something, looks_like_a_question, opens_like_a_question
+from triage.phrasing import asks_something, looks_like_a_question, opens_like_a_question, states_a_pain
 
 
 @pytest.mark.parametrize(
@@ -48,3 +48,15 @@ def test_cant_opens_no_question_and_first_person_is_found():
     assert not looks_like_a_question("can't put any pressure through my leg")
     assert speaks_of_themself("will I lose my leg") and speaks_of_themself("I’m worried")
     assert not speaks_of_themself("is cold water swimming good for you")
+
+
+@pytest.mark.parametrize("text, stated", [
+    ("calf is sore, whats the best stretch?", True),
+    ("my legs are killing me", True),
+    ("says his lower leg has been hurting since his race", True),
+    ("tips for sore quads", False),
+    ("ice or heat for stiff calves", False),
+    ("why do legs ache after running", False),
+])
+def test_a_pain_stated_is_told_from_one_named_as_a_topic(text, stated):
+    assert states_a_pain(text) is stated
