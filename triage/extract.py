@@ -150,9 +150,12 @@ def extract(text: str, now: datetime | None = None) -> Extraction:
 
 
 def _about_someone_else(mentions: list[Mention]) -> bool:
-    """Pain said of someone else, and none of the writer's own."""
+    """Pain said of someone else, and no place of the writer's own: a pain word
+    in the question ("her thighs are really sore, is this just normal
+    stiffness?") or before the place ("sudden sharp pain high in the back of
+    her thigh") is theirs too."""
     pain = [m for m in mentions if m.fact in ("location", "pain_type", "sign") and m.present]
-    return any(m.other for m in pain) and not any(not m.other for m in pain if m.fact != "sign")
+    return any(m.other for m in pain) and not any(not m.other for m in pain if m.fact == "location")
 
 
 def _clean(text: str) -> str:

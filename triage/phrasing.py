@@ -104,6 +104,16 @@ STATED_PAIN = re.compile(
     r"still|lately|though|tho|as|af|like|on|in|every|this|these|the|from|too|even|to|tbh|lol)\b)")
 
 
+# How a part of the leg feels, or that it has a problem: "legs feel like
+# they've been through a mangle", "my calves feel like...", "shin issue after
+# today's run".
+LEG = (r"(?:legs?|calf|calves|shins?|thighs?|quads?|hamstrings?|hammies|hammy|knees?|feet|foot|ankles?|"
+       r"achilles|glutes?|hips?|heels?)")
+LEG_FEELS = re.compile(rf"\b{LEG}\s+(?:\w+\s+)?(?:feel|feels|felt|feeling)\b|\b{LEG}\s+(?:issue|problem|niggle|injury|pain)s?\b")
+
+
 def states_a_pain(text: str) -> bool:
-    """Does the message state a pain ("calf is sore"), rather than name one as a topic?"""
-    return STATED_PAIN.search(text.lower().replace("’", "'")) is not None
+    """Does the message state a pain ("calf is sore", "legs feel rubbish"),
+    rather than name one as a topic ("tips for sore quads")?"""
+    lowered = text.lower().replace("’", "'")
+    return STATED_PAIN.search(lowered) is not None or LEG_FEELS.search(lowered) is not None

@@ -267,7 +267,8 @@ def _asks_the_article(found: Extraction, text: str) -> bool:
     article's answer first (ActionStartAssessment)."""
     if any(m.fact == "sign" and m.present for m in found.mentions):
         return False
-    own_pain = speaks_of_themself(text) and any(m.present and m.fact in REPORT_FACTS for m in found.mentions)
+    own_pain = ((speaks_of_themself(text) and any(m.present and m.fact in REPORT_FACTS for m in found.mentions))
+                or states_a_pain(text))
     return not own_pain and (opens_like_a_question(text) or _general_request(text))
 
 

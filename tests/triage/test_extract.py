@@ -1014,3 +1014,11 @@ def test_a_garment_explains_the_colour_it_left_not_the_sore_it_rubbed(text, coun
 ])
 def test_everyday_descriptions_of_rest_relief_and_numbness(text, sign, present):
     assert extract(text).signs().get(sign) is present
+
+
+@pytest.mark.parametrize("text", [
+    "my daughter did her first camp and now her thighs are really sore. is this just normal stiffness?",
+    "one of my athletes pulled up with a sudden sharp pain high in the back of her thigh",
+])
+def test_a_pain_word_without_a_place_of_the_writers_own_is_theirs(text):
+    assert extract(text).someone_else

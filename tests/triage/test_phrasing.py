@@ -60,3 +60,9 @@ def test_cant_opens_no_question_and_first_person_is_found():
 ])
 def test_a_pain_stated_is_told_from_one_named_as_a_topic(text, stated):
     assert states_a_pain(text) is stated
+
+
+@pytest.mark.parametrize("text", ["legs feel rubbish since i upped my mileage, any tips?",
+                                  "legs feel like theyve been through a mangle", "shin issue after todays run"])
+def test_how_a_part_of_the_leg_feels_states_a_pain(text):
+    assert states_a_pain(text)
