@@ -109,7 +109,7 @@ STATED_PAIN = re.compile(
 # today's run".
 LEG = (r"(?:legs?|calf|calves|shins?|thighs?|quads?|hamstrings?|hammies|hammy|knees?|feet|foot|ankles?|"
        r"achilles|glutes?|hips?|heels?)")
-LEG_FEELS = re.compile(rf"\b{LEG}\s+(?:\w+\s+)?(?:feel|feels|felt|feeling)\b|\b{LEG}\s+(?:issue|problem|niggle|injury|pain)s?\b")
+LEG_FEELS = re.compile(rf"\b{LEG}\s+(?:\w+\s+)?(?:feel|feels|felt|feeling)\b|\b{LEG}\s+(?:issue|problem|niggle)s?\b")
 
 
 def states_a_pain(text: str) -> bool:

@@ -249,7 +249,9 @@ def _reports_then_asks(found: Extraction, text: str) -> bool:
     stated = states_a_pain(text)
     if (_general_request(text) and not stated) or not ("pain_type" in facts or stated):
         return False
-    if not ("location" in facts or LEGS.search(text)):
+    # "Legs" stands for the place in a statement ("legs destroyed since"), not in
+    # a question ("why do my legs ache after running?" is the article's own).
+    if not ("location" in facts or (LEGS.search(text) and not opens_like_a_question(text))):
         return False
     return not opens_like_a_question(text) or speaks_of_themself(text) or stated
 
@@ -298,8 +300,12 @@ def _asks_for_nothing_of_the_writer(found: Extraction, text: str) -> bool:
 def _names_a_sign_or_own_pain(found: Extraction, text: str) -> bool:
     """A warning sign, or a pain of the writer's own told with a place and a
     feeling ("legs destroyed since", "hammy feels sore, should i run?")."""
-    signs = any(m.fact == "sign" and m.present for m in found.mentions)
-    return (signs and not _general_request(text)) or _reports_then_asks(found, text)
+    present = {m.fact for m in found.mentions if m.present}
+    # "how can i tell if it's soreness or an injury?" names a sign as a topic;
+    # "is it bad that my calf is swollen?" tells of one on the writer's leg.
+    own_sign = "sign" in present and (not opens_like_a_question(text)
+                                      or (speaks_of_themself(text) and "location" in present))
+    return (own_sign and not _general_request(text)) or _reports_then_asks(found, text)
 
 
 def _set_intent(message: Message, name: str) -> None:
