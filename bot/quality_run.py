@@ -28,7 +28,8 @@ VIGNETTE_SETS = {
 QUESTION_SETS = {"dev": ROOT / "tests" / "dev" / "questions.yml", "heldout": ROOT / "tests" / "heldout" / "questions.yml",
                  "dev, blind, passage gold": ROOT / "tests" / "dev" / "blind_questions.yml",
                  "held-out, blind, passage gold": ROOT / "tests" / "heldout" / "blind_questions.yml",
-                 "held-out, blind C, with vague": ROOT / "tests" / "heldout" / "blind_questions_c.yml"}
+                 "held-out, blind C, with vague": ROOT / "tests" / "heldout" / "blind_questions_c.yml",
+                 "held-out, blind D, with vague": ROOT / "tests" / "heldout" / "blind_questions_d.yml"}
 EVAL_PORTS = (5505, 5555)
 SPLIT_FRACTION = 0.8
 SPLIT_SEED = 42
