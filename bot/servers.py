@@ -57,13 +57,13 @@ def action_health_url(settings: Settings) -> str:
 def server_specs(settings: Settings) -> list[ServerSpec]:
     # The action server first: the Rasa server's first turns need it.
     actions = ServerSpec("actions", "the action server", action_server_command(settings),
-                         ready=lambda: _answers(action_health_url(settings)))
+                         ready=lambda: answers(action_health_url(settings)))
     if settings.replicas <= 1:
         return [actions, ServerSpec("rasa", "the Rasa server", rasa_server_command(settings),
-                                    ready=lambda: _answers(rasa_ready_url(settings)))]
+                                    ready=lambda: answers(rasa_ready_url(settings)))]
     return [actions, *replica_specs(settings),
             ServerSpec("balancer", "the load balancer (HAProxy)", haproxy_command(settings),
-                       ready=lambda: _answers(rasa_ready_url(settings)))]
+                       ready=lambda: answers(rasa_ready_url(settings)))]
 
 
 def replica_specs(settings: Settings) -> list[ServerSpec]:
@@ -72,19 +72,19 @@ def replica_specs(settings: Settings) -> list[ServerSpec]:
     for number, port in enumerate(settings.replica_ports(), start=1):
         replica = replace(settings, rasa_port=port)
         specs.append(ServerSpec(f"rasa-{number}", f"Rasa server {number} (port {port})", rasa_server_command(replica),
-                                ready=lambda replica=replica: _answers(rasa_ready_url(replica))))
+                                ready=lambda replica=replica: answers(rasa_ready_url(replica))))
     return specs
 
 
 def is_ready(settings: Settings) -> bool:
-    return _answers(rasa_ready_url(settings)) and _answers(action_health_url(settings))
+    return answers(rasa_ready_url(settings)) and answers(action_health_url(settings))
 
 
 def is_live(settings: Settings) -> bool:
-    return _answers(rasa_live_url(settings)) and _answers(action_health_url(settings))
+    return answers(rasa_live_url(settings)) and answers(action_health_url(settings))
 
 
-def _answers(url: str) -> bool:
+def answers(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=2) as reply:
             return reply.status == 200

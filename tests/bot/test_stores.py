@@ -1,7 +1,6 @@
 """Stores and replicas from the environment: the pure parts, and the Redis delivery log on the real Redis."""
 from __future__ import annotations
 
-import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -11,6 +10,7 @@ from bot.channels.deliveries import RedisDeliveryLog, SqliteDeliveryLog, open_de
 from bot.replicas import haproxy_config
 from bot.settings import load_settings
 from bot.stores import StoreConfigError, endpoints_config, replica_problem
+from tests.channels.test_channel_deliveries import first_times_at_once
 from tests.shared_services import fresh_name, redis_client
 
 
@@ -81,20 +81,8 @@ def test_redis_delivery_log_is_shared_and_expires(redis_prefix):
 
 
 def test_redis_delivery_log_two_copies_at_once_are_first_only_once(redis_prefix):
-    client, prefix = redis_prefix
-    results, barrier = [], threading.Barrier(8)
-
-    def deliver():
-        log = RedisDeliveryLog(redis_client(), "twilio", prefix=prefix)
-        barrier.wait()
-        results.append(log.first_time("SM123"))
-
-    threads = [threading.Thread(target=deliver) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(results) == [False] * 7 + [True]
+    _, prefix = redis_prefix
+    assert first_times_at_once(lambda: RedisDeliveryLog(redis_client(), "twilio", prefix=prefix)) == [False] * 7 + [True]
 
 
 def test_redis_unreachable_a_delivery_counts_as_new():

@@ -53,23 +53,28 @@ def test_ids_are_stored_hashed(tmp_path):
     assert "1234567890" not in stored
 
 
-def test_two_copies_arriving_together_are_first_only_once(tmp_path):
-    path = tmp_path / "deliveries.db"
-    SqliteDeliveryLog(path, "twilio")
-    results = []
-    barrier = threading.Barrier(8)
+def first_times_at_once(new_log, copies: int = 8) -> list[bool]:
+    """`first_time` of one delivery id, asked by `copies` logs (as on several
+    workers or replicas) at the same moment; sorted."""
+    results, barrier = [], threading.Barrier(copies)
 
     def deliver():
-        log = SqliteDeliveryLog(path, "twilio")
+        log = new_log()
         barrier.wait()
         results.append(log.first_time("SM123"))
 
-    threads = [threading.Thread(target=deliver) for _ in range(8)]
+    threads = [threading.Thread(target=deliver) for _ in range(copies)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(results) == [False] * 7 + [True]
+    return sorted(results)
+
+
+def test_two_copies_arriving_together_are_first_only_once(tmp_path):
+    path = tmp_path / "deliveries.db"
+    SqliteDeliveryLog(path, "twilio")
+    assert first_times_at_once(lambda: SqliteDeliveryLog(path, "twilio")) == [False] * 7 + [True]
 
 
 def test_channels_keep_the_log_beside_the_conversations(tmp_path, monkeypatch):

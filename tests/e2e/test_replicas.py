@@ -165,15 +165,8 @@ def assert_whole_and_in_order(stored: list[dict]) -> None:
 
 def replica_pid(bot: SupervisedBot, port: int) -> int:
     """The Rasa server of one replica, found by its port among the supervisor's children."""
-    children = subprocess.run(["pgrep", "-P", str(bot.process.pid)], capture_output=True, text=True).stdout.split()
-    for pid in map(int, children):
-        try:
-            argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
-        except FileNotFoundError:
-            continue
-        if "rasa" in argv and "--port" in argv and argv[argv.index("--port") + 1] == str(port):
-            return pid
-    raise AssertionError(f"no Rasa server on port {port} among {children}")
+    return bot.child_pid(lambda argv: "rasa" in argv and "--port" in argv
+                         and argv[argv.index("--port") + 1] == str(port), f"Rasa on port {port}")
 
 
 def sender(name: str) -> str:
@@ -299,6 +292,12 @@ def test_postgres_unreachable_mid_conversation_gets_the_safe_reply_and_loses_not
     assert down.status == 200 and down.text == SAFE_REPLY
     assert widget_down == SAFE_REPLY
     # PostgreSQL is back: the pending question is still pending, and both replicas serve.
+    assert_goes_on_where_it_was(runner, events)
+
+
+def assert_goes_on_where_it_was(runner: str, events) -> None:
+    """After an outage that failed the second turn: the pending question is
+    still pending, both replicas serve, and the store holds every turn once, in order."""
     again = RestClient(URL[REPLICA_1]).say(runner, "hello?")
     assert again.custom.get("ask") == "onset", again.messages
     moved_on = RestClient(URL[REPLICA_2]).say(runner, SCRIPT[1])
@@ -318,13 +317,7 @@ def test_redis_unreachable_mid_conversation_gets_the_safe_reply_then_goes_on(rep
     finally:
         redis_proxy.start()
     assert down.status == 200 and down.text == SAFE_REPLY
-    back = RestClient(URL[REPLICA_1]).say(runner, "hello?")
-    assert back.custom.get("ask") == "onset", back.messages
-    moved_on = RestClient(URL[REPLICA_2]).say(runner, SCRIPT[1])
-    assert moved_on.custom.get("ask") not in (None, "onset"), moved_on.messages
-    stored = events(runner)
-    assert user_texts(stored) == [SCRIPT[0], "hello?", SCRIPT[1]]
-    assert_whole_and_in_order(stored)
+    assert_goes_on_where_it_was(runner, events)
 
 
 def test_replica_pair_under_a_short_load_loses_no_turn(replicas, database):

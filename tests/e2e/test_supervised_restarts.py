@@ -27,6 +27,7 @@ import pytest
 import socketio
 
 from bot.rest_client import RestClient
+from bot.servers import answers
 from bot.settings import ROOT, load_settings
 from bot.training import prepare
 from tests.channels.fake_platforms import FakePlatforms
@@ -68,15 +69,19 @@ class SupervisedBot:
     def server_pid(self, name: str) -> int:
         """The running action server ("actions") or Rasa server ("rasa"), started by the supervisor."""
         wanted = {"actions": ["-m", "rasa_sdk"], "rasa": ["-m", "rasa", "run"]}[name]
+        return self.child_pid(lambda argv: any(argv[i:i + len(wanted)] == wanted for i in range(len(argv))), name)
+
+    def child_pid(self, matches, what: str) -> int:
+        """The supervisor's child whose command line (argv) `matches`."""
         children = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True).stdout.split()
         for pid in map(int, children):
             try:
                 argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
             except FileNotFoundError:
                 continue
-            if any(argv[i:i + len(wanted)] == wanted for i in range(len(argv))):
+            if matches(argv):
                 return pid
-        raise AssertionError(f"no {name} server among the supervisor's children {children}")
+        raise AssertionError(f"no {what} server among the supervisor's children {children}")
 
     def kill9(self, name: str) -> tuple[int, int]:
         """kill -9 a server; (its pid, the line number from which to read what followed)."""
@@ -91,14 +96,6 @@ def alive(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return state not in ("Z", "X")
-
-
-def answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as reply:
-            return reply.status == 200
-    except OSError:
-        return False
 
 
 @pytest.fixture(scope="module")
