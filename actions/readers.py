@@ -58,12 +58,18 @@ def sign_reader() -> SignReader | None:
         return None
 
 
-def signs_leaned_to(text: str) -> set[str]:
+def signs_leaned_to(text: str) -> frozenset[str]:
     """The signs the learned reader leans to (>= ASK) in `text`."""
-    reader = sign_reader()
-    if reader is None or not text.strip():
-        return set()
-    return {sign for sign, p in reader.read(text[:2000]).present.items() if p >= ASK}
+    if sign_reader() is None or not text.strip():
+        return frozenset()
+    return _leaned(text[:2000])
+
+
+@lru_cache(maxsize=64)
+def _leaned(text: str) -> frozenset[str]:
+    # One turn reads the same reply for the signs it reports and for whether
+    # it ends the checklist: the reader embeds it once.
+    return frozenset(sign for sign, p in sign_reader().read(text).present.items() if p >= ASK)
 
 
 def leans_to(sign: str, text: str) -> bool:

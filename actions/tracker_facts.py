@@ -135,8 +135,9 @@ def signs_to_check_in_latest_message(tracker: Tracker) -> list[str]:
 def set_aside_in_latest_message(tracker: Tracker) -> set[str]:
     """Signs the latest message names but puts elsewhere ("numb and blotchy in
     the ice bath, went once I warmed up") or on someone else."""
-    aside = {e["value"] for e in latest_entities(tracker, "sign") if e.get("role") == ASIDE}
-    return aside | set(signs_to_check_in_latest_message(tracker)) if tells_of_someone_else(tracker) else aside
+    if tells_of_someone_else(tracker):  # every sign it names is theirs, asides included
+        return set(signs_to_check_in_latest_message(tracker))
+    return {e["value"] for e in latest_entities(tracker, "sign") if e.get("role") == ASIDE}
 
 
 def asked_slot(bot_event: dict) -> str | None:

@@ -112,6 +112,14 @@ LEG = (r"(?:legs?|calf|calves|shins?|thighs?|quads?|hamstrings?|hammies|hammy|kn
 LEG_FEELS = re.compile(rf"\b{LEG}\s+(?:\w+\s+)?(?:feel|feels|felt|feeling)\b|\b{LEG}\s+(?:issue|problem|niggle)s?\b")
 
 
+# "Legs" names no one place, but with a feeling it is a pain of the legs: "legs destroyed since".
+LEGS = re.compile(r"\blegs?\b", re.IGNORECASE)
+
+
+def names_the_legs(text: str) -> bool:
+    return LEGS.search(text) is not None
+
+
 def states_a_pain(text: str) -> bool:
     """Does the message state a pain ("calf is sore", "legs feel rubbish"),
     rather than name one as a topic ("tips for sore quads")?"""

@@ -20,7 +20,6 @@ overrules the classifier where the facts are plain:
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any, Dict, List, Optional
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -37,7 +36,7 @@ from triage.engine import assess
 from triage.extract import CORE_FACTS, Extraction, extract
 from triage.sign_reader import SignReader, combine, load_or_train, signs_in_rules
 from triage.phrasing import (calls_for_help, is_request, looks_like_a_question, names_a_condition,
-                             opens_like_a_question, speaks_of_themself, states_a_pain)
+                             names_the_legs, opens_like_a_question, speaks_of_themself, states_a_pain)
 
 # Intents that never carry facts: when facts are found, the message is inform.
 # Whole-message answers ("not sure", "none of these") and their intents.
@@ -234,10 +233,6 @@ def _certain_intent(found: Extraction, text: str, predicted: Optional[str], conf
     return None
 
 
-# "Legs" names no one place, but with a feeling it is a pain of the legs: "legs destroyed since".
-LEGS = re.compile(r"\blegs?\b", re.IGNORECASE)
-
-
 def _reports_then_asks(found: Extraction, text: str) -> bool:
     """A message that tells of a pain of the writer's own (a place and how it
     feels) and asks something, in either order: "hammy feels sore, should i
@@ -251,7 +246,7 @@ def _reports_then_asks(found: Extraction, text: str) -> bool:
         return False
     # "Legs" stands for the place in a statement ("legs destroyed since"), not in
     # a question ("why do my legs ache after running?" is the article's own).
-    if not ("location" in facts or (LEGS.search(text) and not opens_like_a_question(text))):
+    if not ("location" in facts or (names_the_legs(text) and not opens_like_a_question(text))):
         return False
     return not opens_like_a_question(text) or speaks_of_themself(text) or stated
 
