@@ -20,6 +20,7 @@ from actions.tracker_facts import (
     answered,
     latest_intent,
     times_asked,
+    corrects_slot,
     is_correction,
     only_the_run_was_dated,
     slot_value_before_latest_message,
@@ -153,7 +154,7 @@ def keep_earlier_unless_corrected(slot: str, value: Any, tracker: Tracker) -> Di
     """
     earlier = slot_value_before_latest_message(tracker, slot)
     asked_now = tracker.get_slot("requested_slot") == slot
-    if earlier in (None, UNKNOWN) or asked_now or is_correction(tracker.latest_message.get("text") or ""):
+    if earlier in (None, UNKNOWN) or asked_now or corrects_slot(tracker, slot):
         return {slot: value}
     return {slot: earlier}
 

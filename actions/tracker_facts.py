@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Optional
 
 from rasa_sdk import Tracker
 
@@ -241,10 +241,27 @@ CORRECTION = re.compile(
     r"\b(actually|sorry|i mean|i meant|correction|wait|instead|rather|changed my mind|scratch that|not .{1,30} but)\b",
     re.IGNORECASE,
 )
+SENTENCE_END = re.compile(r"[.!?;\n]")
 
 
-def is_correction(text: str) -> bool:
-    return bool(CORRECTION.search(text))
+def is_correction(text: str, at: Optional[int] = None) -> bool:
+    """Does the runner correct something? With `at` (where a fact is named),
+    only a cue before it in the same sentence corrects that fact: "actually
+    it started on monday" does, "woke me up last night actually" (emphasis,
+    after the fact) does not."""
+    if at is None:
+        return bool(CORRECTION.search(text))
+    sentence_start = max((m.end() for m in SENTENCE_END.finditer(text, 0, at)), default=0)
+    return any(m.start() < at for m in CORRECTION.finditer(text, sentence_start, at))
+
+
+def corrects_slot(tracker: Tracker, slot: str) -> bool:
+    """Does the latest message correct this slot's fact where it names it?"""
+    text = tracker.latest_message.get("text") or ""
+    places = [e["start"] for e in latest_entities(tracker, slot) if isinstance(e.get("start"), int)]
+    if not places:
+        return is_correction(text)
+    return any(is_correction(text, at) for at in places)
 
 
 def slot_value_before_latest_message(tracker: Tracker, slot: str) -> Any:

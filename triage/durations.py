@@ -58,9 +58,11 @@ ONSET_AFTER = re.compile(r"\s*(?:or\s+so\s+|-?ish\s+)?(?:later|after|afterwards)
 DURING_AFTER = re.compile(r"\s*(?:into|in\b(?!\s+a\s+row)|of\s+(?:running|jogging|my\s+run|the\s+run|the\s+race))\b")
 LONGEST_RUN_HOURS = 12
 # What follows an amount that is not about the pain: how often ("5 days a
-# week"), the run itself ("a 2 hour run"), or a date to come ("a week away").
+# week"), the run itself ("a 2 hour run"), a date to come ("a week away"), or
+# someone's age ("my 12 year old", "a 14-year-old", "she's 9 years of age").
 NOT_PAIN_AFTER = re.compile(
     r"\s*(?:a|per|each|every|in\s+a)\s+(?:week|wk|month|fortnight|day)\b"
+    r"|[\s-]*(?:old|of\s+age)\b"
     r"|\s*(?:run|jog|race|long\s+run|session|workout|hike|ride|marathon|training|of\s+running|of\s+training)\b"
     r"|\s*(?:away|to\s+go|until|till|before\s+(?:my|the)\s+(?:race|marathon))\b"
 )

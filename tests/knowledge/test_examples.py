@@ -57,6 +57,29 @@ def test_no_example_is_a_question_the_bot_is_judged_on():
     assert not leaked
 
 
+def judged_questions() -> list[str]:
+    """Every question a dev or held-out set asks the search or the whole bot."""
+    found = set()
+    for path in sorted([*(ROOT / "tests" / "dev").glob("*questions*.yml"),
+                        *(ROOT / "tests" / "heldout").glob("*questions*.yml")]):
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for items in raw.values() if isinstance(raw, dict) else [raw]:
+            found.update(item["q"] if isinstance(item, dict) else item for item in items or [])
+    return sorted(found)
+
+
+def test_no_example_is_a_near_duplicate_of_a_judged_question(searcher):
+    """Near-copies count too (MiniLM cosine >= 0.9, as for the readers' data):
+    the check would remember the judged question rather than generalise."""
+    bank_questions = [q for qs in load_example_questions().values() for q in qs]
+    judged = judged_questions()
+    assert len(judged) > 500
+    similarity = (np.array([searcher.embed(q) for q in bank_questions])
+                  @ np.array([searcher.embed(q) for q in judged]).T)
+    pairs = [(bank_questions[i], judged[j]) for i, j in np.argwhere(similarity >= 0.9)]
+    assert not pairs, f"{len(pairs)} near-duplicates, e.g. {pairs[:5]}"
+
+
 def scores(best_passage: float, on_topic: float, off_topic: float) -> Scores:
     return Scores(
         dense=np.array([best_passage, best_passage - 0.2], dtype=np.float32),
