@@ -114,7 +114,7 @@ def signs_in_latest_message(tracker: Tracker) -> dict[str, bool]:
     if tells_of_someone_else(tracker):
         return signs
     for entity in latest_entities(tracker, "sign"):
-        if entity.get("role") in (CHECK, ASIDE):
+        if entity.get("role") in (CHECK, ASIDE, ORDINARY):
             continue
         present = entity.get("role", "present") != "absent"
         signs[entity["value"]] = signs.get(entity["value"], False) or present
@@ -123,6 +123,7 @@ def signs_in_latest_message(tracker: Tracker) -> dict[str, bool]:
 
 CHECK = "check"  # the role of a sign entity the two readers disagreed on
 ASIDE = "aside"  # the role of a sign the sentence put elsewhere or on someone else
+ORDINARY = "ordinary"  # the role of a sign named only as running talk or as long-standing
 
 
 def signs_to_check_in_latest_message(tracker: Tracker) -> list[str]:
@@ -134,10 +135,11 @@ def signs_to_check_in_latest_message(tracker: Tracker) -> list[str]:
 
 def set_aside_in_latest_message(tracker: Tracker) -> set[str]:
     """Signs the latest message names but puts elsewhere ("numb and blotchy in
-    the ice bath, went once I warmed up") or on someone else."""
+    the ice bath, went once I warmed up"), on someone else, or in ordinary
+    running talk ("out of breath at the end of the 400")."""
     if tells_of_someone_else(tracker):  # every sign it names is theirs, asides included
         return set(signs_to_check_in_latest_message(tracker))
-    return {e["value"] for e in latest_entities(tracker, "sign") if e.get("role") == ASIDE}
+    return {e["value"] for e in latest_entities(tracker, "sign") if e.get("role") in (ASIDE, ORDINARY)}
 
 
 def asked_slot(bot_event: dict) -> str | None:

@@ -50,6 +50,15 @@ RELATIVE_HOURS = {
     "this morning": 10, "today": 6, "this afternoon": 3, "tonight": 2,
     "last week": 168, "last month": 730, "ages": 730, "forever": 730,
 }
+# These also name the time the runner writes in ("my legs are sore today"):
+# they date the pain only after a word that starts it ("since this morning",
+# "woke up with it today", "it came on tonight"). Otherwise the duration is
+# still to be asked.
+TIME_OF_WRITING = ("today", "tonight", "this morning", "this afternoon")
+STARTS_THE_PAIN = re.compile(
+    r"\b(?:since|started|starting|start|began|begun|from|woke|woken|waking|noticed|came\s+on|kicked\s+in|"
+    r"appeared|first\s+felt|got\s+up)\b[^.!?]*$"
+)
 
 # What follows an amount that makes it the onset: "2 days later", "12 hours
 # after my run", and, for less than a run's length, "20 minutes into my run"
@@ -380,6 +389,8 @@ def _from_relative(text: str, now: datetime) -> Found | None:
         if not match:
             continue
         before = _before(text, match.start())
+        if phrase in TIME_OF_WRITING and not STARTS_THE_PAIN.search(before):
+            continue
         # "been running for ages" is not about the pain.
         if not RUNNING_FOR.search(before) and not FIRST_IN_AGES.search(before + phrase):
             found.append((float(hours), match.start(), match.end()))

@@ -73,7 +73,8 @@ class Mention:
     present: bool = True  # False when the runner denies it
     other: bool = False  # said of someone else ("my mate had chest pain")
     # Set aside by the sentence: "elsewhere" (white numb fingers), "explained"
-    # (blue from the tape), "long_standing" (cold feet for years); "" if not.
+    # (blue from the tape), "long_standing" (cold feet for years), "resolved"
+    # (puffed at the finish, got my breath back); "" if not.
     aside: str = ""
 
 
@@ -92,6 +93,10 @@ class Extraction:
     # running mate had chest pains"): said mid-way through the writer's own
     # assessment, it tells nothing of the writer.
     only_others: bool = False
+    # Signs named only as ordinary running talk ("out of breath at the end of my
+    # 10k") or as long-standing ("cold feet my whole life"): no new sign, so a
+    # reply naming one that way is no yes to a question about it.
+    ordinary: frozenset[str] = frozenset()
 
     def value(self, fact: str) -> str | float | None:
         """The value the runner gave for a core fact or duration, if any."""
@@ -138,6 +143,7 @@ def extract(text: str, now: datetime | None = None) -> Extraction:
         # The duration above is then only the run's age; pain_age_hours uses
         # the onset to date the pain itself.
         mentions.append(Mention("run_age", f"{run_age:g}", 0, len(text)))
+    long_standing = {m.value for m in mentions if m.aside == "long_standing" and m.fact == "sign" and m.present}
     mentions = [m for m in mentions if m.aside != "long_standing"]  # no new sign: not asked either
     someone_else = _about_someone_else([m for m in mentions if not m.aside])
     set_aside = [m for m in mentions if m.aside or (m.other and not someone_else)]
@@ -145,8 +151,9 @@ def extract(text: str, now: datetime | None = None) -> Extraction:
     others = tuple(set_aside)
     pain = [m for m in mentions if m.fact in ("location", "pain_type", "sign") and m.present]
     only_others = bool(pain) and all(m.other for m in pain)
+    ordinary = frozenset((reading.running_talk | long_standing) - {m.value for m in mentions if m.fact == "sign"})
     return Extraction(tuple(mentions), _whole_answer(text, mentions), _says_nothing_else(text), someone_else, others,
-                      only_others)
+                      only_others, ordinary)
 
 
 def _about_someone_else(mentions: list[Mention]) -> bool:
@@ -224,7 +231,7 @@ class _Reading:
         places = [s for s in spans if s.kind in ("location", "leg", "touching")]
         # "back" in "the back of my leg" is the leg, and "hand" in "my hand on it"
         # the one touching it: a cue inside a place of the leg or a touch is none.
-        self.asides = [s for s in spans if s.kind in ("elsewhere", "explained", "long_standing")
+        self.asides = [s for s in spans if s.kind in ("elsewhere", "explained", "long_standing", "resolved")
                        and not any(p.start <= s.start and s.end <= p.end for p in places)]
         self.leg_clauses = {self.clause_ids[s.start] for s in places}
         # Sentences proper ("... blue, but that's the tape" is one): a number per token.
@@ -257,9 +264,12 @@ class _Reading:
 
     def mentions(self) -> list[Mention]:
         found = [(span, self._mention(span)) for span in self.facts]
-        present = {m.value for _, m in found if m is not None and m.fact == "sign" and m.present}
-        return [mention for span, mention in found
-                if mention is not None and not self._running_talk(span, present)]
+        # Only the leg's own signs keep another in running talk, not a red face.
+        present = {m.value for _, m in found
+                   if m is not None and m.fact == "sign" and m.present and not m.aside and not m.other}
+        talk = {id(span) for span, m in found if m is not None and self._running_talk(span, present)}
+        self.running_talk = {m.value for span, m in found if id(span) in talk and m.fact == "sign" and m.present}
+        return [mention for span, mention in found if mention is not None and id(span) not in talk]
 
     def _running_talk(self, span: Span, present_signs: set[str]) -> bool:
         return self._ordinary_here(span) and not self._kept_by_signs(span, present_signs)
@@ -782,7 +792,7 @@ def _phrase_table(lexicon: dict) -> dict[Label, list[str]]:
     context = lexicon["context"]
     table: dict[Label, list[str]] = {Label("unsure"): context["possible"], Label("pseudo"): context["pseudo"],
                                      Label("other"): _other_people(context["other_person"]), Label("ordinary"): lexicon["ordinary"],
-                                     **{Label(kind): context[kind] for kind in ("elsewhere", "explained", "long_standing", "touching")},
+                                     **{Label(kind): context[kind] for kind in ("elsewhere", "explained", "long_standing", "resolved", "touching")},
                                      Label("leg"): context["leg_words"]}
     for fact in CORE_FACTS:
         for value, phrases in lexicon[fact].items():

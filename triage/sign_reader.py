@@ -29,7 +29,7 @@ import numpy as np
 import yaml
 
 DATA_DIR = Path(__file__).with_name("data")
-SIGN_FILES = ("signs_emergency.yml", "signs_urgent.yml", "signs_everyday.yml", "checklist.yml")
+SIGN_FILES = ("signs_emergency.yml", "signs_urgent.yml", "signs_everyday.yml", "signs_decoys.yml", "checklist.yml")
 STATES = ("none", "present", "denied", "uncertain")
 # A clause is judged present when this reader is at least this sure; between
 # ASK and SURE the sign is asked back when it matters (see combine). At 0.8 it

@@ -81,7 +81,7 @@ class FactExtractor(GraphComponent, EntityExtractorMixin):
             # What the sentence put elsewhere is not the leg's, whatever the learned reader thinks.
             learned = [e for e in self._second_reading(found, text) if e["value"] not in {a["value"] for a in aside}]
             entities = ([_entity(m) for m in _chosen_mentions(found)] + _answer_entity(found) + learned
-                        + aside + _subject_entity(found))
+                        + aside + _ordinary_entities(found) + _subject_entity(found))
             message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
             intent = _certain_intent(found, text, _intent_name(message), _intent_confidence(message))
             if intent:
@@ -135,6 +135,13 @@ def _aside_entities(found: Extraction) -> List[Dict[str, Any]]:
     by the tape or the ice bath): role "aside", asked back, never counted."""
     return [_sign_entity(m.value, "aside", 0.0) for m in found.others
             if m.fact == "sign" and m.present and m.value not in found.signs()]
+
+
+def _ordinary_entities(found: Extraction) -> List[Dict[str, Any]]:
+    """Signs named only as running talk or as long-standing: role "ordinary",
+    never counted and never asked back; a reply to a question about one that
+    names it this way is no yes."""
+    return [_sign_entity(sign, "ordinary", 0.0) for sign in sorted(found.ordinary)]
 
 
 def _sign_entity(sign: str, role: str, confidence: float = 1.0) -> Dict[str, Any]:
