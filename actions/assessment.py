@@ -334,7 +334,10 @@ def _yes_no(tracker: Tracker, sign: str) -> bool | None:
     if sign in said:
         return said[sign]
     if sign in set_aside_in_latest_message(tracker):
-        return None  # "white and numb in the ice bath, gone since": described, but not of the leg now
+        # "white and numb in the ice bath, gone since", "cold feet my whole life",
+        # "gasping at the top of the rep, fine a minute later": described, but
+        # not of the leg now, or not new.
+        return None
     text = tracker.latest_message.get("text") or ""
     if leans_to(sign, text):
         # Asked about this very sign, the runner describes it in their own

@@ -144,9 +144,10 @@ def extract(text: str, now: datetime | None = None) -> Extraction:
         # the onset to date the pain itself.
         mentions.append(Mention("run_age", f"{run_age:g}", 0, len(text)))
     long_standing = {m.value for m in mentions if m.aside == "long_standing" and m.fact == "sign" and m.present}
-    mentions = [m for m in mentions if m.aside != "long_standing"]  # no new sign: not asked either
+    # A denial stands wherever it is said ("always cold feet, normal colour though").
+    mentions = [m for m in mentions if m.aside != "long_standing" or not m.present]  # no new sign: not asked either
     someone_else = _about_someone_else([m for m in mentions if not m.aside])
-    set_aside = [m for m in mentions if m.aside or (m.other and not someone_else)]
+    set_aside = [m for m in mentions if (m.aside and m.present) or (m.other and not someone_else)]
     mentions = [m for m in mentions if m not in set_aside]
     others = tuple(set_aside)
     pain = [m for m in mentions if m.fact in ("location", "pain_type", "sign") and m.present]
@@ -268,7 +269,11 @@ class _Reading:
         present = {m.value for _, m in found
                    if m is not None and m.fact == "sign" and m.present and not m.aside and not m.other}
         talk = {id(span) for span, m in found if m is not None and self._running_talk(span, present)}
-        self.running_talk = {m.value for span, m in found if id(span) in talk and m.fact == "sign" and m.present}
+        # Running talk for sure: no word that keeps the sign in its whole
+        # sentence either ("dark yellow last night, but this morning it came
+        # out brown" may still be the sign, and stays open to the learned reader).
+        self.running_talk = {m.value for span, m in found if id(span) in talk and m.fact == "sign" and m.present
+                             and not self._kept_in_full_sentence(span)}
         return [mention for span, mention in found if mention is not None and id(span) not in talk]
 
     def _running_talk(self, span: Span, present_signs: set[str]) -> bool:
@@ -574,6 +579,11 @@ class _Reading:
         sentence = {self.sentence_ids[i] for i in range(span.start, span.end)}
         kept = any(c.tag == "keep" and self.sentence_ids[c.start] in sentence for c in ours)
         return ordinary and not kept and not self._taken_back_later(span.end)
+
+    def _kept_in_full_sentence(self, span: Span) -> bool:
+        sentence = self.full_sentence_ids[span.start]
+        return any(c.tag == "keep" and c.value == span.value and self.full_sentence_ids[c.start] == sentence
+                   for c in self.contexts)
 
     def _starts_new_clause(self, i: int) -> bool:
         """'not numb and it is red': a pronoun after 'and', a comma or 'but' opens a new clause."""
