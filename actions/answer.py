@@ -95,17 +95,24 @@ def _searched(dispatcher, search) -> tuple[bool, object]:
         return False, None
 
 
-def _not_discussed_lead(question: str) -> str:
-    """"The article doesn't discuss ibuprofen ...": said before the nearest thing it does cover."""
+def _not_discussed(question: str) -> str | None:
+    """What the question names that the article does not discuss ("ibuprofen"), if anything."""
     from knowledge.search import not_discussed
 
-    thing = not_discussed(question)
-    return f"The article doesn't discuss {thing}. Here is the nearest thing it does cover." if thing else ""
+    return not_discussed(question)
 
 
-def reply(dispatcher, answer, question: str, lead: str = "") -> None:
+def reply(dispatcher, answer, question: str, lead: str = "", not_discussed: str | None = None) -> None:
+    """The answer, after `lead` if any. When the question names something the
+    article does not discuss, it says so first ("The article doesn't discuss
+    ibuprofen ...") and the payload carries `not_discussed`, so a client can
+    show it as a decline with a pointer rather than as an answer."""
+    payload = answer.payload()
+    if not_discussed:
+        lead = f"The article doesn't discuss {not_discussed}. Here is the nearest thing it does cover."
+        payload["answer"]["not_discussed"] = not_discussed
     text = answer_text(answer, question)
-    dispatcher.utter_message(text=f"{lead}\n\n{text}" if lead else text, json_message=answer.payload(),
+    dispatcher.utter_message(text=f"{lead}\n\n{text}" if lead else text, json_message=payload,
                              buttons=more_on_buttons(answer))
 
 
@@ -137,7 +144,7 @@ class ActionAnswerQuestion(Action):
         elif answer is None:
             dispatcher.utter_message(text=NO_ANSWER, json_message={"no_answer": True})
         else:
-            reply(dispatcher, answer, question, lead=_not_discussed_lead(question))
+            reply(dispatcher, answer, question, not_discussed=_not_discussed(question))
         return []
 
     def _more_on(self, dispatcher, heading: str) -> List[EventType]:

@@ -6,7 +6,9 @@ this asks every question of a dev or held-out set in a fresh conversation and
 sorts what came back:
 
 - answered: an `answer` payload (right when any cited section is a gold one);
-- declined: `no_answer` (the article does not cover it, or out of scope);
+- declined: `no_answer` (the article does not cover it, or out of scope), or an
+  answer that says first that the article does not discuss the thing asked
+  (`not_discussed`: "The article doesn't discuss ibuprofen; here is the nearest ...");
 - assessment: the bot took it for a report and asked the first question;
 - triage: the bot gave a triage result at once (an emergency sign);
 - other: anything else, such as "I didn't understand".
@@ -76,6 +78,10 @@ def classify(question: str, turn: Turn) -> Outcome:
     """What the runner got for a question, from one turn's merged custom payloads."""
     custom = turn.custom
     asked = "ask" in custom
+    if "answer" in custom and custom["answer"].get("not_discussed"):
+        # "The article doesn't discuss ibuprofen; here is the nearest thing":
+        # the thing asked is declined, with a pointer.
+        return Outcome(question, "declined", asked=asked)
     if "answer" in custom:
         citations = custom["answer"]["citations"]
         return Outcome(question, "answered", tuple(c["section"] for c in citations),

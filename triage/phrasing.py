@@ -21,7 +21,8 @@ ASKING_START = re.compile(rf"(?:{ASKING_WORDS})\b")
 # "IT band really tight after running what do i do".
 ASKING_PHRASE = re.compile(
     r"\b(what (do|should|can|shall) i|how (long|do|can|should|often|much|soon)|should i|can i|"
-    r"is (that|this|it) (normal|ok|okay|bad|serious|fine|common)|why (do|does|is|are|am))\b"
+    r"is (that|this|it) (normal|ok|okay|bad|serious|fine|common)|why (do|does|is|are|am)|"
+    r"could (that|this|it) be|(difference|diff) between)\b"
 )
 # Requests that ask without a question word: "best stretches for tight calves",
 # "tips for sore quads", "ice or heat for stiff calves", "warm up routine pls",
@@ -30,7 +31,8 @@ ASKING_PHRASE = re.compile(
 REQUEST = re.compile(
     r"\b(tips?|advice|best|recommend\w*|ideas?|routines?|remed(y|ies)|exercises? (for|to)|stretch(es)? (for|to)|"
     r"ways? to|how to|what to (do|eat|wear)|tell me (about|more|how|what|why)|^explain|info\w* (on|about)|"
-    r"guide (to|for)|\w+ or \w+ for|any (good )?(tips|advice|ideas|stretches|exercises))\b"
+    r"guide (to|for)|\w+ or \w+ for|any (good )?(tips|advice|ideas|stretches|exercises)|"
+    r"help (with|fixing|me)|snacks?|(difference|diff) between)\b"
 )
 # Broader: any message that could be a question, for telling a question from a
 # statement of facts ("quads are insanely sore after a half" is a report).

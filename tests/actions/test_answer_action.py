@@ -199,6 +199,8 @@ async def test_a_question_about_something_the_article_does_not_discuss_says_so_f
     text = dispatcher.messages[0]["text"]
     assert text.startswith("The article doesn't discuss painkillers by mouth")
     assert f"under **{best.section}**" in text
+    # The payload says so too, so a client (and make eval) can tell it from an answer.
+    assert dispatcher.messages[0]["custom"]["answer"]["not_discussed"].startswith("painkillers by mouth")
 
 
 def test_a_long_passage_is_cut_to_the_sentences_the_question_asks_about():

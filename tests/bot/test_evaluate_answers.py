@@ -15,6 +15,9 @@ def test_each_kind_of_reply_is_told_apart():
     assert classify("q", turn({"triage": {"level": "emergency"}})) == Outcome("q", "triage", level="emergency")
     assert classify("q", turn({"ask": "onset"})).kind == "assessment"
     assert classify("q", turn()).kind == "other"
+    # "The article doesn't discuss ibuprofen; here is the nearest thing": the thing asked is declined.
+    pointer = {"answer": {**answer["answer"], "not_discussed": "painkillers by mouth"}}
+    assert classify("q", turn(pointer)).kind == "declined"
 
 
 def test_an_answer_given_with_the_first_question_counts_as_answered():
