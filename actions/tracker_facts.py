@@ -102,9 +102,21 @@ def tells_of_someone_else(tracker: Tracker) -> bool:
     not the writer's: they are asked back, never counted. Without a word of
     the writer ("he can't stand on tiptoe"), a parent whose first message did
     not say so is taken to speak of the one assessed."""
+    return (_in_the_writers_own_assessment(tracker)
+            and any(e.get("role") == "only" for e in latest_entities(tracker, "subject")))
+
+
+def _in_the_writers_own_assessment(tracker: Tracker) -> bool:
+    """Mid-way through the writer's own assessment, in a message where the
+    writer also speaks of themself: what it says of someone else is theirs."""
     return (tracker.active_loop_name is not None and tracker.get_slot("subject") != SOMEONE_ELSE
-            and any(e.get("role") == "only" for e in latest_entities(tracker, "subject"))
             and speaks_of_themself(tracker.latest_message.get("text") or ""))
+
+
+def _someone_elses(entity: dict, tracker: Tracker) -> bool:
+    """A sign said of someone else ("shes the one whos swollen, im fine") in a
+    reply to the writer's own questions."""
+    return entity.get("group") == "other" and _in_the_writers_own_assessment(tracker)
 
 
 def signs_in_latest_message(tracker: Tracker) -> dict[str, bool]:
@@ -114,7 +126,7 @@ def signs_in_latest_message(tracker: Tracker) -> dict[str, bool]:
     if tells_of_someone_else(tracker):
         return signs
     for entity in latest_entities(tracker, "sign"):
-        if entity.get("role") in (CHECK, ASIDE, ORDINARY):
+        if entity.get("role") in (CHECK, ASIDE, ORDINARY) or _someone_elses(entity, tracker):
             continue
         present = entity.get("role", "present") != "absent"
         signs[entity["value"]] = signs.get(entity["value"], False) or present
@@ -130,7 +142,8 @@ def signs_to_check_in_latest_message(tracker: Tracker) -> list[str]:
     """Signs to ask back about, in the order the runner mentioned them."""
     of_another = tells_of_someone_else(tracker)
     return [e["value"] for e in latest_entities(tracker, "sign")
-            if e.get("role") in (CHECK, ASIDE) or (of_another and e.get("role", "present") == "present")]
+            if e.get("role") in (CHECK, ASIDE)
+            or ((of_another or _someone_elses(e, tracker)) and e.get("role", "present") == "present")]
 
 
 def set_aside_in_latest_message(tracker: Tracker) -> set[str]:

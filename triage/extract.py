@@ -146,7 +146,7 @@ def extract(text: str, now: datetime | None = None) -> Extraction:
     long_standing = {m.value for m in mentions if m.aside == "long_standing" and m.fact == "sign" and m.present}
     # A denial stands wherever it is said ("always cold feet, normal colour though").
     mentions = [m for m in mentions if m.aside != "long_standing" or not m.present]  # no new sign: not asked either
-    someone_else = _about_someone_else([m for m in mentions if not m.aside])
+    someone_else = _about_someone_else([m for m in mentions if not m.aside], text)
     set_aside = [m for m in mentions if (m.aside and m.present) or (m.other and not someone_else)]
     mentions = [m for m in mentions if m not in set_aside]
     others = tuple(set_aside)
@@ -157,13 +157,33 @@ def extract(text: str, now: datetime | None = None) -> Extraction:
                       only_others, ordinary)
 
 
-def _about_someone_else(mentions: list[Mention]) -> bool:
-    """Pain said of someone else, and no place of the writer's own: a pain word
-    in the question ("her thighs are really sore, is this just normal
+def _about_someone_else(mentions: list[Mention], text: str) -> bool:
+    """Pain said of someone else, and no place or pain of the writer's own. A
+    pain word in the question ("her thighs are really sore, is this just normal
     stiffness?") or before the place ("sudden sharp pain high in the back of
-    her thigh") is theirs too."""
+    her thigh") is theirs too; "she had to stop with a sharp pain, im just
+    achy" tells of the writer's own pain (a pain word in a sentence where the
+    writer speaks as "I" or "me"), and her signs are set aside."""
     pain = [m for m in mentions if m.fact in ("location", "pain_type", "sign") and m.present]
-    return any(m.other for m in pain) and not any(not m.other for m in pain if m.fact == "location")
+    own = [m for m in pain if not m.other and (
+        m.fact == "location" or (m.fact == "pain_type" and _says_i(_sentence_at(text, m.start))))]
+    return any(m.other for m in pain) and not own
+
+
+SENTENCE_BREAK = re.compile(r"[.!?\n]+")
+# The writer as the subject: "my" is left out, since it also owns the other
+# person ("my daughter").
+SPEAKS_AS_I = re.compile(r"\b(?:i|i'm|im|i've|ive|i'd|me|myself)\b")
+
+
+def _sentence_at(text: str, position: int) -> str:
+    starts = [0] + [m.end() for m in SENTENCE_BREAK.finditer(text, 0, position)]
+    end = SENTENCE_BREAK.search(text, position)
+    return text[starts[-1]: end.start() if end else len(text)]
+
+
+def _says_i(sentence: str) -> bool:
+    return bool(SPEAKS_AS_I.search(sentence.lower()))
 
 
 def _clean(text: str) -> str:

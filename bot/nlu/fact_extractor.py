@@ -177,6 +177,10 @@ def _entity(mention) -> Dict[str, Any]:
     }
     if mention.fact == "sign":
         entity["role"] = "present" if mention.present else "absent"
+    if mention.other:
+        # Said of someone else in a message about them: theirs, which counts
+        # only where they are the one assessed (actions/tracker_facts.py).
+        entity["group"] = "other"
     return entity
 
 
