@@ -116,7 +116,7 @@ def _in_the_writers_own_assessment(tracker: Tracker) -> bool:
 def _someone_elses(entity: dict, tracker: Tracker) -> bool:
     """A sign said of someone else ("shes the one whos swollen, im fine") in a
     reply to the writer's own questions."""
-    return entity.get("group") == "other" and _in_the_writers_own_assessment(tracker)
+    return entity.get("said_of") == "other" and _in_the_writers_own_assessment(tracker)
 
 
 def signs_in_latest_message(tracker: Tracker) -> dict[str, bool]:

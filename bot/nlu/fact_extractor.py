@@ -180,7 +180,7 @@ def _entity(mention) -> Dict[str, Any]:
     if mention.other:
         # Said of someone else in a message about them: theirs, which counts
         # only where they are the one assessed (actions/tracker_facts.py).
-        entity["group"] = "other"
+        entity["said_of"] = "other"  # not Rasa's "group", which slot mappings match on
     return entity
 
 
