@@ -71,11 +71,24 @@ def is_request(text: str) -> bool:
 
 
 def asks_something(text: str) -> bool:
-    """True when any part of the message is a question or a request, even inside a report."""
+    """True when any part of the message is a question or a request, even inside
+    a report, or when the message only names a topic."""
     lowered = text.lower()
-    if "?" in lowered or ASKING_PHRASE.search(lowered) or REQUEST.search(lowered):
+    if "?" in lowered or ASKING_PHRASE.search(lowered) or REQUEST.search(lowered) or names_a_topic(lowered):
         return True
     return any(opens_like_a_question(clause) for clause in CLAUSE_BREAK.split(lowered))
+
+
+# A topic typed alone ("leg cramps", "ice or heat", "shin splnts", "heavy
+# legs"): up to three words and none of the writer's own. It asks about the
+# topic, and may be a pain of the writer's too: the answer, then the questions.
+TOPIC_WORDS = 3
+WORD = re.compile(r"[a-z][a-z'’-]*")
+
+
+def names_a_topic(text: str) -> bool:
+    words = WORD.findall(text.lower())
+    return 0 < len(words) <= TOPIC_WORDS and not FIRST_PERSON.search(text.lower())
 
 
 # Conditions the article discusses by name: typed alone ("DOMS", "shin

@@ -31,6 +31,12 @@ def test_opens_like_a_question(text, expected):
         ("my calves have ached since saturday's long run", False),
         ("when i run downhill, mostly", False),
         ("", False),
+        # A topic typed alone asks about it; a short statement of the writer's own does not.
+        ("leg cramps", True),
+        ("ice or heat", True),
+        ("shin splnts", True),
+        ("my calf", False),
+        ("left calf, both legs really", False),
     ],
 )
 def test_asks_something_finds_a_question_inside_a_report(text, expected):
