@@ -174,8 +174,13 @@ def duration_hours(text: str, now: datetime) -> float | None:
 
     When the time dates the run ("after hill reps yesterday"), this is the
     run's age: the pain is at most that old. `run_age_hours` tells which."""
-    found = _time_said(_lower(text), now)
+    found = duration_said(text, now)
     return found[0] if found else None
+
+
+def duration_said(text: str, now: datetime) -> tuple[float, int, int] | None:
+    """`duration_hours` with where the time phrase stands: (hours, start, end)."""
+    return _time_said(_lower(text), now)
 
 
 def run_age_hours(text: str, now: datetime) -> float | None:

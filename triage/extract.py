@@ -27,7 +27,7 @@ from typing import NamedTuple
 
 import yaml
 
-from triage.durations import duration_hours, onset_after, onset_delay, pain_age_hours, run_age_hours
+from triage.durations import duration_said, onset_after, onset_delay, pain_age_hours, run_age_hours
 
 LEXICON_PATH = Path(__file__).with_name("lexicon.yml")
 CORE_FACTS = ("pain_type", "onset", "location", "spread")
@@ -135,9 +135,10 @@ def extract(text: str, now: datetime | None = None) -> Extraction:
     mentions = reading.mentions()
     mentions = _with_onset_delay(text, mentions)
     now = now or datetime.now()
-    hours = duration_hours(text, now)
-    if hours is not None:
-        mentions.append(Mention("duration", f"{hours:g}", 0, len(text)))
+    said = duration_said(text, now)
+    if said is not None:
+        hours, start, end = said
+        mentions.append(Mention("duration", f"{hours:g}", start, end))
     run_age = run_age_hours(text, now)
     if run_age is not None:
         # The duration above is then only the run's age; pain_age_hours uses
