@@ -126,7 +126,7 @@ def signs_in_latest_message(tracker: Tracker) -> dict[str, bool]:
     if tells_of_someone_else(tracker):
         return signs
     for entity in latest_entities(tracker, "sign"):
-        if entity.get("role") in (CHECK, ASIDE, ORDINARY) or _someone_elses(entity, tracker):
+        if entity.get("role") in (CHECK, ASIDE, ORDINARY, LEARNED) or _someone_elses(entity, tracker):
             continue
         present = entity.get("role", "present") != "absent"
         signs[entity["value"]] = signs.get(entity["value"], False) or present
@@ -136,6 +136,11 @@ def signs_in_latest_message(tracker: Tracker) -> dict[str, bool]:
 CHECK = "check"  # the role of a sign entity the two readers disagreed on
 ASIDE = "aside"  # the role of a sign the sentence put elsewhere or on someone else
 ORDINARY = "ordinary"  # the role of a sign named only as running talk or as long-standing
+# The role of a sign only the learned reader found, sure of it, that cannot make
+# the result urgent: it counts only in answer to the checklist (signs_in_checklist_reply
+# hears the same reader there). Elsewhere, "my thigh hurts after my run" would
+# become pain worse with movement on the model's word alone.
+LEARNED = "learned"
 
 
 def signs_to_check_in_latest_message(tracker: Tracker) -> list[str]:

@@ -29,7 +29,8 @@ import numpy as np
 import yaml
 
 DATA_DIR = Path(__file__).with_name("data")
-SIGN_FILES = ("signs_emergency.yml", "signs_urgent.yml", "signs_everyday.yml", "signs_decoys.yml", "checklist.yml")
+SIGN_FILES = ("signs_emergency.yml", "signs_urgent.yml", "signs_everyday.yml", "signs_decoys.yml", "signs_plain.yml",
+              "checklist.yml")
 STATES = ("none", "present", "denied", "uncertain")
 # A clause is judged present when this reader is at least this sure; between
 # ASK and SURE the sign is asked back when it matters (see combine). At 0.8 it
@@ -146,8 +147,9 @@ def combine(lexicon: dict[str, bool], learned: SignReading, checkable: frozenset
 
     - The lexicon's own readings stand (a sign it finds present counts).
     - A sign the learned reader is sure of, which the lexicon did not see,
-      counts at once if it cannot make the result urgent or an emergency
-      ("legs like lead"); if it can, the readers disagree on a sign that
+      counts if it cannot make the result urgent or an emergency ("legs like
+      lead"; the action server counts it in answer to the checklist only); if
+      it can, the readers disagree on a sign that
       matters, and it is asked back before it counts ("Just to check: is your
       pee like tea or cola?"), so that a statistical model alone never calls
       an emergency, and never misses one the runner confirms.

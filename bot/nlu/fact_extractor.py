@@ -90,9 +90,11 @@ class FactExtractor(GraphComponent, EntityExtractorMixin):
 
     def _second_reading(self, found: Extraction, text: str) -> List[Dict[str, Any]]:
         """Sign entities from the learned reader: signs it is sure of that the
-        lexicon missed (role present), and signs to ask back (role check).
-        Neither can make this message an emergency: every sign of an
-        emergency rule is asked back before it counts (triage.sign_reader.combine)."""
+        lexicon missed (role learned: they count only in an answer to the
+        warning-sign checklist, where the question is the context; see
+        actions/assessment.py), and signs to ask back (role check). Neither can
+        make this message an emergency: every sign of an emergency rule is
+        asked back before it counts (triage.sign_reader.combine)."""
         if self.sign_reader is None or found.answer or len(text.strip()) < 4:
             return []
         try:
@@ -103,7 +105,7 @@ class FactExtractor(GraphComponent, EntityExtractorMixin):
             return []
         # A sign to check carries how sure the learned reader is of it: a reply
         # to its own check that it reads as surely present is a yes.
-        return ([_sign_entity(sign, "present") for sign in sorted(combined.present)]
+        return ([_sign_entity(sign, "learned", reading.present[sign]) for sign in sorted(combined.present)]
                 + [_sign_entity(sign, "check", reading.present[sign]) for sign in combined.to_check])
 
 
