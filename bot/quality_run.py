@@ -29,7 +29,9 @@ QUESTION_SETS = {"dev": ROOT / "tests" / "dev" / "questions.yml", "heldout": ROO
                  "dev, blind, passage gold": ROOT / "tests" / "dev" / "blind_questions.yml",
                  "held-out, blind, passage gold": ROOT / "tests" / "heldout" / "blind_questions.yml",
                  "held-out, blind C, with vague": ROOT / "tests" / "heldout" / "blind_questions_c.yml",
-                 "held-out, blind D, with vague": ROOT / "tests" / "heldout" / "blind_questions_d.yml"}
+                 "held-out, blind D, with vague": ROOT / "tests" / "heldout" / "blind_questions_d.yml",
+                 "held-out, blind E, with vague": ROOT / "tests" / "heldout" / "blind_questions_e.yml",
+                 "held-out, blind F, with vague": ROOT / "tests" / "heldout" / "blind_questions_f.yml"}
 EVAL_PORTS = (5505, 5555)
 SPLIT_FRACTION = 0.8
 SPLIT_SEED = 42
