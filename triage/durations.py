@@ -95,11 +95,11 @@ _UNIT = "|".join(sorted(HOURS_PER_UNIT, key=len, reverse=True))
 AMOUNT = re.compile(
     rf"(?<![\w.])(?P<number>{_NUMBER})"
     rf"(?:\s*(?:-|–|to|or|/)\s*(?P<upper>{_NUMBER}))?"  # "2-3 days", "two or three days"
-    rf"(?P<half_before>\s+and\s+a\s+half)?"  # "one and a half weeks"
+    rf"(?P<half_before>\s+and\s+(?:a\s+)?half)?"  # "one and a half weeks", "1 and half days"
     rf"\s*(?P<plus>\+|plus\b)?"  # "3+ days"
     rf"\s*(?P<unit>{_UNIT})s{{0,2}}(?![\w'’])"  # "3 dayss": a typo is still days
     rf"(?:\s+or\s+(?P<upper_after>{_NUMBER})(?!\s*(?:{_UNIT})s?\b))?"  # "a day or two"
-    rf"(?P<half_after>\s+and\s+a\s+half)?"  # "a day and a half"
+    rf"(?P<half_after>\s+and\s+(?:a\s+)?half)?"  # "a day and a half", "1 day and half"
 )
 _WEEKDAY_NAMES = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
 # "since Sunday" says when the pain began; "on Saturday" may be the run.
