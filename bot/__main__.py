@@ -200,7 +200,8 @@ def cmd_forget(args) -> int:
     except ValueError as error:
         print(error, file=sys.stderr)
         return 2
-    deleted = forget_idle(Path(args.db) if args.db else settings.tracker_db, max_idle_s)
+    # --db names a SQLite file; otherwise the store the bot runs on (PostgreSQL when TRACKER_STORE_URL is set).
+    deleted = forget_idle(Path(args.db) if args.db else (settings.tracker_store_url or settings.tracker_db), max_idle_s)
     print(f"Deleted {deleted} conversation{'s' if deleted != 1 else ''} idle for more than {age}.")
     return 0
 

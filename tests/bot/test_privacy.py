@@ -115,6 +115,34 @@ def test_forget_command_deletes_only_idle_conversations(tmp_path, capsys):
     assert main(["forget", "--older-than", "soon", "--db", str(database)]) == 2
 
 
+def test_forget_command_deletes_only_idle_conversations_on_postgres():
+    """The same retention on a PostgreSQL tracker store (TRACKER_STORE_URL)."""
+    import time
+    from urllib.parse import urlsplit, urlunsplit
+
+    from bot.retention import forget_idle
+    from tests.shared_services import POSTGRES_URL, fresh_name, postgres_connection
+
+    name = fresh_name("bot_retention_")
+    admin = postgres_connection()
+    admin.cursor().execute(f'CREATE DATABASE "{name}"')
+    try:
+        connection = postgres_connection(name)
+        now = time.time()
+        cursor = connection.cursor()
+        cursor.execute("CREATE TABLE events (id SERIAL PRIMARY KEY, sender_id TEXT, timestamp DOUBLE PRECISION)")
+        cursor.executemany("INSERT INTO events (sender_id, timestamp) VALUES (%s, %s)", [
+            ("old-runner", now - 40 * 86400), ("recent-runner", now - 40 * 86400), ("recent-runner", now - 60)])
+        parts = urlsplit(POSTGRES_URL)
+        assert forget_idle(urlunsplit(parts._replace(path=f"/{name}")), 30 * 86400, now) == 1
+        cursor.execute("SELECT DISTINCT sender_id FROM events")
+        assert cursor.fetchall() == [("recent-runner",)]
+        connection.close()
+    finally:
+        admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
 def test_run_refuses_to_listen_beyond_loopback_without_a_token():
     from dataclasses import replace
 
