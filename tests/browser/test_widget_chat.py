@@ -129,3 +129,29 @@ def test_markup_long_messages_and_odd_unicode_are_shown_as_typed(widget_bot, pag
             page.set_viewport_size(size)
         assert chat.log.evaluate("e => e.scrollWidth <= e.clientWidth")
     shoot(page, "odd-input")
+
+
+def test_clear_conversation_asks_first_then_deletes_it_on_screen_and_on_the_server(widget_bot, page):
+    """The "Clear conversation" control: the bot asks before deleting; after
+    "Yes, delete it" nothing of the conversation is on screen, and a reload
+    (which asks the server for the history) brings none of it back."""
+    page.goto(widget_bot.demo_url)
+    chat = Chat(page).open()
+    chat.say("my calves ache after my long run")
+    page.reload()  # the server gives the history back; the panel stays open (the tab remembers it)
+    chat = Chat(page)
+    chat.wait_online()
+    expect(chat.log).to_contain_text("my calves ache after my long run")
+
+    chat.root.get_by_role("button", name="Clear conversation").click()
+    chat.wait_turn()
+    assert "delete this whole conversation" in chat.last_bot_text()
+    chat.click_reply("Yes, delete it")
+
+    expect(chat.log.locator(".note")).to_contain_text("deleted this conversation")
+    assert not any("calves ache" in text for text in chat.message_texts())
+
+    page.reload()
+    chat = Chat(page)
+    chat.wait_online()
+    expect(chat.log).not_to_contain_text("calves ache")
