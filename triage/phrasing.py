@@ -12,7 +12,10 @@ import re
 # A message that opens with one of these asks something ("how do you stop legs
 # aching", "should i put my legs up"). "can't" is no question ("can't put
 # weight on it").
-ASKING_WORDS = r"how|what|whats|what's|why|which|should|shall|is|isn't|are|does|can(?!['’]t)|do (?:i|you|my)"
+ASKING_WORDS = (r"how|what|whats|what's|why|which|should|shall|is|isn't|are|does|can(?!['’]t)|do (?:i|you|my)|"
+                # A modal and its subject open a question too: "will doing strength
+                # training help", "could weak glutes be why", "did i do too much".
+                r"(?:will|would|could) (?:i|you|my|doing|running|weak|tight|bad)|did i")
 # These open questions too, but also answers to the assessment's questions
 # ("when i run downhill", "could be since monday", "did a long run sunday").
 ANSWER_TOO_WORDS = r"when|where|who|could|do|did|will|would|any"
@@ -32,7 +35,8 @@ REQUEST = re.compile(
     r"\b(tips?|advice|best|recommend\w*|ideas?|routines?|remed(y|ies)|exercises? (for|to)|stretch(es)? (for|to)|"
     r"ways? to|how to|what to (do|eat|wear)|tell me (about|more|how|what|why)|^explain|info\w* (on|about)|"
     r"guide (to|for)|\w+ or \w+ for|any (good )?(tips|advice|ideas|stretches|exercises)|"
-    r"help (with|fixing|me)|snacks?|(difference|diff) between)\b"
+    r"help (with|fixing|me)|snacks?|(difference|diff) between|yay or nay|for runners|"
+    r"for (sore|achy|aching|tired|stiff|tight|heavy|dead|painful) (legs?|calves|calf|quads|thighs|hamstrings|shins|muscles))\b"
 )
 # Broader: any message that could be a question, for telling a question from a
 # statement of facts ("quads are insanely sore after a half" is a report).
