@@ -831,3 +831,17 @@ def test_a_sign_asked_back_and_described_again_in_the_reply_counts(domain):
     # Set aside by the sentence, a description is no yes, however the learned reader leans.
     assert reply("cold_pale_leg", "my legs went white and numb in the ice bath, gone since",
                  [entity("sign", "cold_pale_leg", role="aside")]).get("cold_pale_leg") is not True
+
+
+@pytest.mark.parametrize("text, fact, corrects", [
+    ("actually it started on monday", "monday", True),
+    ("2 days. wait, no, 3 days", "3 days", True),
+    ("sorry i meant the shin", "shin", True),
+    # A cue after the fact is emphasis; one in another sentence corrects nothing here.
+    ("it aches in bed, woke me up last night actually. no swelling", "last night", False),
+    ("actually no swelling. it started last night", "last night", False),
+])
+def test_a_correction_cue_corrects_the_fact_it_stands_before_in_its_sentence(text, fact, corrects):
+    from actions.tracker_facts import is_correction
+
+    assert is_correction(text, text.index(fact)) is corrects

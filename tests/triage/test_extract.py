@@ -1022,3 +1022,39 @@ def test_everyday_descriptions_of_rest_relief_and_numbness(text, sign, present):
 ])
 def test_a_pain_word_without_a_place_of_the_writers_own_is_theirs(text):
     assert extract(text).someone_else
+
+
+@pytest.mark.parametrize("text", [
+    "me and my running buddy did 20k yesterday, she had to stop w a sharp pain in her calf, im just achy",
+    "ran the half with my mate, he had chest pain at the end (hes fine). me, i just have sore legs",
+])
+def test_a_pain_word_where_the_writer_says_i_is_their_own_and_the_others_signs_are_set_aside(text):
+    found = extract(text)
+    assert not found.someone_else
+    assert not any(m.present for m in found.mentions if m.fact == "sign")  # hers or his: set aside
+    assert any(m.other for m in found.others)
+
+
+@pytest.mark.parametrize("text, sign", [
+    ("no. i was gasping for breath at the top of the last rep, got my breath back in a minute", "breathlessness"),
+    ("foot was a bit cold but that was the tiles, it warmed up fine in the shower", "cold_pale_leg"),
+    ("pee went back to normal pale after i drank a load of water", "cold_pale_leg"),
+    ("does menthol cream actually help sore muscles or just feel cold", "cold_pale_leg"),
+])
+def test_a_sign_of_the_effort_that_is_gone_or_of_something_else_is_not_present(text, sign):
+    assert extract(text).signs().get(sign) is not True
+
+
+@pytest.mark.parametrize("text, sign", [
+    ("my feet are always freezing, ive had cold feet my whole life", "cold_pale_leg"),
+    ("i was so puffed at the end of the parkrun", "breathlessness"),
+])
+def test_a_sign_named_only_as_running_talk_or_as_always_had_is_ordinary(text, sign):
+    found = extract(text)
+    assert sign in found.ordinary and found.signs().get(sign) is not True
+
+
+def test_a_word_that_keeps_the_sign_in_its_sentence_leaves_it_open():
+    found = extract("pee was dark yellow last night, which is normal after a hard one, but this morning it came "
+                    "out brown like strong tea")
+    assert "dark_urine" not in found.ordinary
