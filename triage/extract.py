@@ -47,6 +47,7 @@ BARE_NO = {"no", "nope", "nah", "n", "negative"}
 # A sign's phrases that say it only when the runner cannot do them ("catch my
 # breath", "walk on it"): the lexicon key, and a sign phrase's tag.
 WHEN_DENIED = "present_when_denied"
+FIRST_PERSON_POSSESSIVES = {"my", "mine"}
 
 
 class ScopeRules:
@@ -147,7 +148,7 @@ def extract(text: str, now: datetime | None = None) -> Extraction:
     long_standing = {m.value for m in mentions if m.aside == "long_standing" and m.fact == "sign" and m.present}
     # A denial stands wherever it is said ("always cold feet, normal colour though").
     mentions = [m for m in mentions if m.aside != "long_standing" or not m.present]  # no new sign: not asked either
-    someone_else = _about_someone_else([m for m in mentions if not m.aside], text)
+    someone_else = _about_someone_else([m for m in mentions if not m.aside], reading)
     set_aside = [m for m in mentions if (m.aside and m.present) or (m.other and not someone_else)]
     mentions = [m for m in mentions if m not in set_aside]
     others = tuple(set_aside)
@@ -158,7 +159,7 @@ def extract(text: str, now: datetime | None = None) -> Extraction:
                       only_others, ordinary)
 
 
-def _about_someone_else(mentions: list[Mention], text: str) -> bool:
+def _about_someone_else(mentions: list[Mention], reading: "_Reading") -> bool:
     """Pain said of someone else, and no place or pain of the writer's own. A
     pain word in the question ("her thighs are really sore, is this just normal
     stiffness?") or before the place ("sudden sharp pain high in the back of
@@ -167,24 +168,8 @@ def _about_someone_else(mentions: list[Mention], text: str) -> bool:
     writer speaks as "I" or "me"), and her signs are set aside."""
     pain = [m for m in mentions if m.fact in ("location", "pain_type", "sign") and m.present]
     own = [m for m in pain if not m.other and (
-        m.fact == "location" or (m.fact == "pain_type" and _says_i(_sentence_at(text, m.start))))]
+        m.fact == "location" or (m.fact == "pain_type" and reading.speaks_as_i_around(m.start)))]
     return any(m.other for m in pain) and not own
-
-
-SENTENCE_BREAK = re.compile(r"[.!?\n]+")
-# The writer as the subject: "my" is left out, since it also owns the other
-# person ("my daughter").
-SPEAKS_AS_I = re.compile(r"\b(?:i|i'm|im|i've|ive|i'd|me|myself)\b")
-
-
-def _sentence_at(text: str, position: int) -> str:
-    starts = [0] + [m.end() for m in SENTENCE_BREAK.finditer(text, 0, position)]
-    end = SENTENCE_BREAK.search(text, position)
-    return text[starts[-1]: end.start() if end else len(text)]
-
-
-def _says_i(sentence: str) -> bool:
-    return bool(SPEAKS_AS_I.search(sentence.lower()))
 
 
 def _clean(text: str) -> str:
@@ -294,7 +279,7 @@ class _Reading:
         # sentence either ("dark yellow last night, but this morning it came
         # out brown" may still be the sign, and stays open to the learned reader).
         self.running_talk = {m.value for span, m in found if id(span) in talk and m.fact == "sign" and m.present
-                             and not self._kept_in_full_sentence(span)}
+                             and not self._kept_in(span, self.full_sentence_ids)}
         return [mention for span, mention in found if mention is not None and id(span) not in talk]
 
     def _running_talk(self, span: Span, present_signs: set[str]) -> bool:
@@ -597,14 +582,23 @@ class _Reading:
         ordinary = any(c.tag == "ordinary" and self.clause_ids[c.start] in clause for c in ours)
         # A word that keeps the sign counts anywhere in the sentence, commas or
         # not: "my wee is dark yellow, almost brown" is still the warning sign.
-        sentence = {self.sentence_ids[i] for i in range(span.start, span.end)}
-        kept = any(c.tag == "keep" and self.sentence_ids[c.start] in sentence for c in ours)
-        return ordinary and not kept and not self._taken_back_later(span.end)
+        return ordinary and not self._kept_in(span, self.sentence_ids) and not self._taken_back_later(span.end)
 
-    def _kept_in_full_sentence(self, span: Span) -> bool:
-        sentence = self.full_sentence_ids[span.start]
-        return any(c.tag == "keep" and c.value == span.value and self.full_sentence_ids[c.start] == sentence
+    def _kept_in(self, span: Span, sentence_ids: list[int]) -> bool:
+        """Does a word that keeps this sign stand in its sentence (as `sentence_ids` cut them)?"""
+        sentence = {sentence_ids[i] for i in range(span.start, span.end)}
+        return any(c.tag == "keep" and c.value == span.value and sentence_ids[c.start] in sentence
                    for c in self.contexts)
+
+    def speaks_as_i_around(self, char: int) -> bool:
+        """Does the writer speak as "I" or "me" in the sentence around this
+        character? The first-person possessives are left out: "my" also owns
+        the other person ("my daughter")."""
+        tokens = list(self.doc)
+        at = max((i for i, t in enumerate(tokens) if t.idx <= char), default=0)
+        sentence = self.full_sentence_ids[at] if tokens else 0
+        return any(self.full_sentence_ids[i] == sentence and t.lower_ in self.r.first_person
+                   and t.lower_ not in FIRST_PERSON_POSSESSIVES for i, t in enumerate(tokens))
 
     def _starts_new_clause(self, i: int) -> bool:
         """'not numb and it is red': a pronoun after 'and', a comma or 'but' opens a new clause."""
