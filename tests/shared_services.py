@@ -60,3 +60,17 @@ def require_haproxy() -> None:
 def fresh_name(prefix: str) -> str:
     """A database name or key prefix of this run alone, so the tests are repeatable."""
     return f"{prefix}{uuid.uuid4().hex[:10]}"
+
+
+def stored_events(connection, sender: str) -> list[dict]:
+    """One conversation's events in Rasa's SQL tracker store, in order, straight from PostgreSQL."""
+    import json
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT data FROM events WHERE sender_id = %s ORDER BY id", (sender,))
+        return [json.loads(data) for (data,) in cursor.fetchall()]
+
+
+def user_texts(stored: list[dict]) -> list[str]:
+    """What the runner typed, as stored."""
+    return [event["text"] for event in stored if event["event"] == "user"]

@@ -28,7 +28,7 @@ from bot.safety import SAFE_REPLY
 from bot.servers import running_bot
 from bot.settings import isolated_settings, load_settings
 from bot.training import prepare
-from tests.shared_services import missing
+from tests.shared_services import missing, stored_events, user_texts
 
 PG_PORT, RASA_PORT, ACTION_PORT = 6141, 6142, 6143
 
@@ -109,12 +109,7 @@ def test_postgres_restarted_mid_conversation_the_turn_gets_the_safe_reply_and_no
 
 
 def stored_user_texts(sender: str) -> list[str]:
-    import json
-
     import psycopg2
 
     with psycopg2.connect(host="127.0.0.1", port=PG_PORT, user="postgres", dbname="postgres") as connection:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT data FROM events WHERE sender_id = %s ORDER BY id", (sender,))
-            events = [json.loads(data) for (data,) in cursor.fetchall()]
-    return [event["text"] for event in events if event["event"] == "user"]
+        return user_texts(stored_events(connection, sender))

@@ -35,7 +35,7 @@ from tests.channels.runners import SECRETS, TelegramRunner
 from tests.e2e.tcp_proxy import TcpProxy
 from tests.e2e.test_supervised_restarts import SupervisedBot, WidgetClient
 from tests.shared_services import (POSTGRES_URL, REDIS_URL, fresh_name, postgres_connection, redis_client,
-                                   require_haproxy)
+                                   require_haproxy, stored_events, user_texts)
 
 PUBLIC, REPLICA_1, REPLICA_2, ACTIONS = 6105, 6106, 6107, 6155
 PG_PROXY, REDIS_PROXY, NOWHERE = 6120, 6121, 6122
@@ -117,13 +117,7 @@ def replicas(database, key_prefix, proxies, fake_platforms, tmp_path_factory):
 def events(database):
     """The stored events of a conversation, in order, straight from PostgreSQL."""
     connection = postgres_connection(database)
-
-    def read(sender: str) -> list[dict]:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT data FROM events WHERE sender_id = %s ORDER BY id", (sender,))
-            return [json.loads(data) for (data,) in cursor.fetchall()]
-
-    yield read
+    yield lambda sender: stored_events(connection, sender)
     connection.close()
 
 
@@ -142,10 +136,6 @@ def run_script(sender: str, ports: list[int]) -> list[list]:
         assert turn.status == 200, turn.messages
         seen.append(replies(turn))
     return seen
-
-
-def user_texts(stored: list[dict]) -> list[str]:
-    return [event["text"] for event in stored if event["event"] == "user"]
 
 
 def assert_whole_and_in_order(stored: list[dict]) -> None:
