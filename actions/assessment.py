@@ -39,7 +39,7 @@ from triage.durations import dates_the_pain, onset_from_ages
 from triage.engine import assess
 from triage.rules import urgency
 from triage.sign_reader import signs_in_rules
-from triage.extract import more_telling
+from triage.extract import ANSWER_ONLY, more_telling
 from triage.facts import UNKNOWN
 
 FORM_SLOTS = (*FACT_SLOTS, "warning_signs")
@@ -208,6 +208,10 @@ class ValidateAssessmentForm(FormValidationAction):
         return _unsure_or_nothing("spread", tracker)
 
     async def extract_duration(self, dispatcher, tracker, domain):
+        dated_run = latest_entities(tracker, "run_age")
+        if tracker.get_slot("requested_slot") == "duration" and dated_run and not latest_entities(tracker, "duration"):
+            # Asked how long, "since the race on sunday" dates the pain by its run.
+            return {"duration": dated_run[-1]["value"]}
         return _unsure_or_nothing("duration", tracker)
 
     async def extract_warning_signs(self, dispatcher, tracker, domain):
@@ -257,7 +261,10 @@ def _unsure_or_nothing(slot: str, tracker: Tracker) -> Dict[Text, Any]:
         return {}
     if latest_answer(tracker) == "unsure":
         return {slot: UNKNOWN}
-    if tracker.get_slot(slot) is None and not latest_entities(tracker, slot):
+    said = latest_entities(tracker, slot)
+    if said and all(e.get("role") == ANSWER_ONLY for e in said):
+        return {slot: said[-1]["value"]}  # "just sore": asked what the pain is like, a dull ache
+    if tracker.get_slot(slot) is None and not said:
         value = _onset_from_times(tracker) if slot == "onset" else None
         # A long reply full of other facts may still answer this question
         # ("about 3k in, felt a stab and had to pull up"): the reader matches
@@ -374,7 +381,7 @@ class ActionStartAssessment(Action):
                                    SlotSet("confirm_stop", False), SlotSet(SIGN_CHECK, None),
                                    SlotSet("signs_to_check", worth_checking(tracker) or None)]
         for slot in (*FACT_SLOTS, "run_age"):
-            said_now = latest_entities(tracker, slot)
+            said_now = [e for e in latest_entities(tracker, slot) if e.get("role") != ANSWER_ONLY]
             events.append(SlotSet(slot, said_now[-1]["value"] if said_now else None))
         events.append(SlotSet("signs", signs_in_latest_message(tracker) or None))
         about_them = bool(latest_entities(tracker, "subject"))

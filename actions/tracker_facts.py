@@ -24,6 +24,10 @@ def _pain_age(tracker: Tracker) -> Any:
     """The duration slot, or, when the runner only dated the run, the pain's
     age from the run's and the onset (triage.durations.pain_age_hours)."""
     duration = _hours(tracker.get_slot("duration"))
+    run_age = _hours(tracker.get_slot("run_age"))
+    if duration is None and run_age is not None:
+        # Not said, or "not sure": the run's date and the onset are all there is.
+        return pain_age_hours(run_age, run_age, tracker.get_slot("onset"))
     if duration is None:
         return tracker.get_slot("duration")  # None or "unknown"
     if not _set_together(tracker.events, "duration", "run_age"):

@@ -48,13 +48,17 @@ MONTHS = {
 RELATIVE_HOURS = {
     "day before yesterday": 48, "the other day": 48, "yesterday": 24, "last night": 12,
     "this morning": 10, "today": 6, "this afternoon": 3, "tonight": 2,
+    # As typed on a phone.
+    "day before yday": 48, "yday": 24, "yest": 24, "ystday": 24, "yesterdy": 24, "last nite": 12,
+    "this mornin": 10, "2day": 6, "this arvo": 3, "tonite": 2, "2nite": 2,
     "last week": 168, "last month": 730, "ages": 730, "forever": 730,
 }
 # These also name the time the runner writes in ("my legs are sore today"):
 # they date the pain only after a word that starts it ("since this morning",
 # "woke up with it today", "it came on tonight"). Otherwise the duration is
 # still to be asked.
-TIME_OF_WRITING = ("today", "tonight", "this morning", "this afternoon")
+TIME_OF_WRITING = ("today", "tonight", "this morning", "this afternoon", "this mornin", "2day", "this arvo",
+                   "tonite", "2nite")
 STARTS_THE_PAIN = re.compile(
     r"\b(?:since|started|starting|start|began|begun|from|woke|woken|waking|noticed|came\s+on|kicked\s+in|"
     r"appeared|first\s+felt|got\s+up)\b[^.!?]*$"
@@ -80,7 +84,7 @@ NOT_PAIN_AFTER = re.compile(
 # week"), or a date to come ("a marathon in 6 weeks").
 NOT_PAIN_BEFORE = re.compile(
     r"(?:\b(?:run|runs|ran|running|jog|jogged|jogging|raced|racing|trained|training|did|every|in)"
-    r"(?:\s+(?:for|about|around|roughly|nearly|over|almost|like))*"
+    r"(?:\s+(?:for|since|about|around|roughly|nearly|over|almost|like))*"
     r"|\b(?:once|twice|times|x|days?|miles?|km|k))\s*$"  # "5 days a week", "40 miles a week"
 )
 AGO_AFTER = re.compile(r"\s*ago\b")
@@ -93,7 +97,7 @@ _WORDS = "|".join(sorted(map(re.escape, WORD_NUMBERS), key=len, reverse=True))
 _NUMBER = rf"(?:\d+(?:\.\d+)?(?:ish)?|(?:{_WORDS})(?![\w']))"  # "3ish days"
 _UNIT = "|".join(sorted(HOURS_PER_UNIT, key=len, reverse=True))
 AMOUNT = re.compile(
-    rf"(?<![\w.])(?P<number>{_NUMBER})"
+    rf"(?<![\w.])(?!2day\b)(?P<number>{_NUMBER})"  # "2day" is today, as typed on a phone
     rf"(?:\s*(?:-|–|to|or|/)\s*(?P<upper>{_NUMBER}))?"  # "2-3 days", "two or three days"
     rf"(?P<half_before>\s+and\s+(?:a\s+)?half)?"  # "one and a half weeks", "1 and half days"
     rf"\s*(?P<plus>\+|plus\b)?"  # "3+ days"
@@ -109,7 +113,11 @@ WEEKDAY_SINCE = re.compile(
     rf"({_WEEKDAY_NAMES})\b"
 )
 WEEKDAY = re.compile(rf"\b(?:on|last|after)\s+(?:last\s+|the\s+)?({_WEEKDAY_NAMES})\b")
-WEEKEND = re.compile(r"\b(?:since|over|at|on|after)\s+(?:the\s+|last\s+)?weekend\b")
+_WEEKEND = r"(?:weekend|wkend|wknd|w/e)"
+WEEKEND = re.compile(rf"\b(?:since|over|at|on|after)\s+(?:the\s+|last\s+)?{_WEEKEND}(?!\w)")
+# A reply that is only a day ("tues", "last weekend", "since sat I think"):
+# found at the start of the message, it answers "How long have you had it?".
+DAY_ALONE = re.compile(rf"^\W*(?:since\s+|from\s+)?(?:the\s+|last\s+)?(?:({_WEEKDAY_NAMES})|{_WEEKEND})(?!\w)")
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
             "eighth": 8, "ninth": 9, "tenth": 10, "1st": 1, "2nd": 2, "3rd": 3}
 _NUMERALS = "|".join(sorted([*ORDINALS, *WORD_NUMBERS], key=len, reverse=True))
@@ -124,7 +132,7 @@ DATE = re.compile(
     r"\b(?:since|from|started on|began on)\s+(?:the\s+)?"
     rf"(?:{_DAY}(?:\s+of)?(?:\s+({_MONTH_NAMES})\b)?"  # "the 20th", "20th of november"
     rf"|({_MONTH_NAMES})\s+(?:the\s+)?{_DAY})"  # "nov 20"
-    r"(?!\s*(?:mile|k|km|min|hour|hr|day|week|am|pm|:))"  # "the 5th mile", "20 mins" are not dates
+    r"(?!\s*(?:mile|k|km|min|hour|hr|day|week|wk|month|mo|year|yr|am|pm|:))"  # "the 5th mile", "since 3 month" are not dates
 )
 
 
@@ -239,6 +247,17 @@ def onset_from_ages(run_age: float | None, pain_age: float | None) -> str | None
     return onset_after(run_age - pain_age)
 
 
+def ties_to_the_pain(text: str, start: int, end: int) -> bool:
+    """Does the time phrase at text[start:end] stand with the pain or a run, in
+    its clause ("sore for 2 days", "since sunday", "2 days after my long run")?
+    "71 years young" or "I am 38 years" tell of the writer, and a time alone
+    in a reply is read as its question's answer (actions/assessment.py)."""
+    lowered = _lower(text)
+    before, after = CLAUSE_START.split(lowered[:start])[-1], CLAUSE_START.split(lowered[end:])[0]
+    return any(pattern.search(part) for pattern in (PAIN_SINCE, PAIN_WORD, RUN_EVENT)
+               for part in (before, lowered[start:end], after))
+
+
 def dates_the_pain(text: str) -> bool:
     """The message says when the pain itself began ("noticed it this morning",
     "sore since Monday"), not merely when something else happened."""
@@ -247,7 +266,8 @@ def dates_the_pain(text: str) -> bool:
 
 def _time_said(text: str, now: datetime) -> tuple[float, int, int] | None:
     """The first time phrase the finders agree on: (hours, start, end)."""
-    for finder in (_from_amount, _from_weekday, _from_weekend, _from_date, _from_day_number, _from_relative):
+    for finder in (_from_amount, _from_weekday, _from_weekend, _from_date, _from_day_number, _from_relative,
+                   _from_day_alone):
         found = finder(text, now)
         if found is not None:
             return found
@@ -338,16 +358,26 @@ def _from_weekday(text: str, now: datetime) -> Found | None:
     match = WEEKDAY_SINCE.search(text) or WEEKDAY.search(text)
     if not match:
         return None
-    days_back = (now.weekday() - WEEKDAYS[match.group(1)]) % 7 or 7
-    return days_back * 24.0, match.start(), match.end()
+    return _days_back_to(match.group(1), now) * 24.0, match.start(), match.end()
+
+
+def _from_day_alone(text: str, now: datetime) -> Found | None:
+    match = DAY_ALONE.match(text)
+    if not match:
+        return None
+    return _days_back_to(match.group(1) or "saturday", now) * 24.0, match.start(), match.end()
+
+
+def _days_back_to(weekday: str, now: datetime) -> int:
+    """Days since the last such weekday; today's own name means a week ago."""
+    return (now.weekday() - WEEKDAYS[weekday]) % 7 or 7
 
 
 def _from_weekend(text: str, now: datetime) -> Found | None:
     match = WEEKEND.search(text)
     if not match:
         return None
-    days_back = (now.weekday() - WEEKDAYS["saturday"]) % 7 or 7
-    return days_back * 24.0, match.start(), match.end()
+    return _days_back_to("saturday", now) * 24.0, match.start(), match.end()
 
 
 def _from_date(text: str, now: datetime) -> Found | None:

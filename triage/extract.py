@@ -27,10 +27,14 @@ from typing import NamedTuple
 
 import yaml
 
-from triage.durations import duration_said, onset_after, onset_delay, pain_age_hours, run_age_hours
+from triage.durations import (duration_said, onset_after, onset_delay, pain_age_hours, run_age_hours,
+                              ties_to_the_pain)
 
 LEXICON_PATH = Path(__file__).with_name("lexicon.yml")
 CORE_FACTS = ("pain_type", "onset", "location", "spread")
+# What counts only as the answer to its own question: a pain word that says it
+# hurts, not how (lexicon `pain_said`), and a time not tied to the pain.
+ANSWER_ONLY = "answer_only"
 FACT_KINDS = (*CORE_FACTS, "sign")
 # A red flag may come at the end of a long message; past this it is not chat.
 MAX_CHARS = 20_000
@@ -77,6 +81,10 @@ class Mention:
     # (blue from the tape), "long_standing" (cold feet for years), "resolved"
     # (puffed at the finish, got my breath back); "" if not.
     aside: str = ""
+    # Counts only as the answer to its own question, never a reason not to ask
+    # it: "sore" says it hurts, not how (a dull ache when it answers "What does
+    # the pain feel like?"); "71 years young" or "38 years" say nothing of the pain.
+    answer_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -106,8 +114,16 @@ class Extraction:
             return None
         if fact in ("duration", "run_age"):
             return float(found[0].value)
+        return self.mention(fact).value
+
+    def mention(self, fact: str) -> Mention | None:
+        """The mention that gives a core fact its value: the most telling value,
+        a described pain before one merely said ("sore but dull"), then the first."""
+        found = [m for m in self.mentions if m.fact == fact and m.present]
+        if not found:
+            return None
         order = _priority(fact)
-        return min(found, key=lambda m: (order.index(m.value), m.start)).value
+        return min(found, key=lambda m: (order.index(m.value), m.answer_only, m.start))
 
     def signs(self) -> dict[str, bool]:
         """Each sign mentioned: True if present anywhere, else False."""
@@ -139,7 +155,7 @@ def extract(text: str, now: datetime | None = None) -> Extraction:
     said = duration_said(text, now)
     if said is not None:
         hours, start, end = said
-        mentions.append(Mention("duration", f"{hours:g}", start, end))
+        mentions.append(Mention("duration", f"{hours:g}", start, end, answer_only=not ties_to_the_pain(text, start, end)))
     run_age = run_age_hours(text, now)
     if run_age is not None:
         # The duration above is then only the run's age; pain_age_hours uses
@@ -315,7 +331,7 @@ class _Reading:
             return None  # "not sharp" says nothing about which pain it is
         first, last = self.doc[span.start], self.doc[span.end - 1]
         return Mention(fact, value, first.idx, last.idx + len(last.text), present, self._of_other(span),
-                       self._aside(span))
+                       self._aside(span), answer_only=span.tag == ANSWER_ONLY)
 
     def _of_other(self, span: Span) -> bool:
         return any(self.other_at[span.start:span.end])
@@ -460,7 +476,9 @@ class _Reading:
                 if not self._list_comma(i):
                     return None
                 listed = True
-            elif token.norm_ not in self.r.list_words:
+            elif token.norm_ in self.r.list_words:
+                listed = True  # "no chest pain and breathing is fine": the denial runs down a list
+            else:
                 reach += 1
                 if reach > self.r.reach or token.norm_ not in self.r.reaches_over:
                     return None
@@ -822,6 +840,7 @@ def _phrase_table(lexicon: dict) -> dict[Label, list[str]]:
     for fact in CORE_FACTS:
         for value, phrases in lexicon[fact].items():
             table[Label(fact, value)] = phrases
+    table[Label("pain_type", "dull_ache", ANSWER_ONLY)] = lexicon["pain_said"]
     for sign, entry in lexicon["signs"].items():
         for polarity in ("present", "absent", WHEN_DENIED):
             if polarity in entry:

@@ -33,7 +33,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from knowledge.embedder import CACHE_DIR
 from triage.engine import assess
-from triage.extract import CORE_FACTS, Extraction, extract
+from triage.extract import CORE_FACTS, ANSWER_ONLY, Extraction, extract
 from triage.sign_reader import SignReader, combine, load_or_train, signs_in_rules
 from triage.phrasing import (calls_for_help, is_request, looks_like_a_question, names_a_condition,
                              names_the_legs, opens_like_a_question, speaks_of_themself, states_a_pain)
@@ -158,14 +158,15 @@ def _chosen_mentions(found: Extraction) -> List[Any]:
     mention would let "sharp at first, now a dull ache" become a dull ache;
     the extractor's choice (the most telling pain, for example) must win.
     """
-    chosen = []
-    for fact in (*CORE_FACTS, "duration", "run_age"):
-        value = found.value(fact)
-        if value is None:
-            continue
-        wanted = f"{value:g}" if fact in ("duration", "run_age") else value
-        chosen.append(next(m for m in found.mentions if m.fact == fact and m.present and m.value == wanted))
-    return chosen + [m for m in found.mentions if m.fact == "sign"]
+    chosen = [found.mention(fact) for fact in CORE_FACTS]
+    run_age, duration = found.value("run_age"), found.value("duration")
+    if duration is not None and duration != run_age:
+        # A duration equal to the run's age dated only the run ("hill reps
+        # yesterday"): how long the pain has lasted is still asked.
+        chosen.append(next(m for m in found.mentions if m.fact == "duration" and m.value == f"{duration:g}"))
+    if run_age is not None:
+        chosen.append(next(m for m in found.mentions if m.fact == "run_age"))
+    return [m for m in chosen if m is not None] + [m for m in found.mentions if m.fact == "sign"]
 
 
 def _entity(mention) -> Dict[str, Any]:
@@ -179,6 +180,11 @@ def _entity(mention) -> Dict[str, Any]:
     }
     if mention.fact == "sign":
         entity["role"] = "present" if mention.present else "absent"
+    if mention.answer_only:
+        # "Sore" says it hurts, not how: it fills the pain type only as the
+        # answer to its question (actions/assessment.py), since a slot mapping
+        # without a role does not take an entity with one.
+        entity["role"] = ANSWER_ONLY
     if mention.other:
         # Said of someone else in a message about them: theirs, which counts
         # only where they are the one assessed (actions/tracker_facts.py).

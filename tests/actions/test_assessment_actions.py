@@ -15,6 +15,7 @@ from triage.engine import assess
 from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import ActionExecutor
 
+from triage.extract import ANSWER_ONLY
 from actions.assessment import (
     FORM_SLOTS,
     ActionStartAssessment,
@@ -196,6 +197,25 @@ async def test_an_understood_answer_keeps_its_value(dispatcher, domain):
     events = await ValidateAssessmentForm().run(dispatcher, tracker, domain)
     assert slot_sets(events) == {"pain_type": "sharp"}
     assert SlotSet("pain_type", None) not in events
+
+
+async def test_a_pain_merely_said_answers_its_question_but_never_skips_it(dispatcher, domain):
+    # "calves sore after hill reps": "sore" says it hurts, not how; the pain type is still asked.
+    said = entity("pain_type", "dull_ache", role=ANSWER_ONLY)
+    opening = make_tracker(domain, intent="report_pain", entities=[said, entity("location", "calf")])
+    assert slot_sets(await ActionStartAssessment().run(dispatcher, opening, domain))["pain_type"] is None
+    # Asked what it feels like, "just sore" is a dull ache.
+    reply = form_tracker(domain, "pain_type", entities=[said], text="just sore")
+    assert slot_sets(await ValidateAssessmentForm().run(dispatcher, reply, domain))["pain_type"] == "dull_ache"
+    # Said in another answer, it fills nothing.
+    other = form_tracker(domain, "onset", entities=[said], text="sore the next day")
+    assert "pain_type" not in slot_sets(await ValidateAssessmentForm().run(dispatcher, other, domain))
+
+
+async def test_asked_how_long_a_dated_run_dates_the_pain(dispatcher, domain):
+    # "How long have you had it?" "since the race on sunday": the run's date answers it.
+    reply = form_tracker(domain, "duration", entities=[entity("run_age", "144")], text="since the race on sunday")
+    assert slot_sets(await ValidateAssessmentForm().run(dispatcher, reply, domain))["duration"] == "144"
 
 
 async def test_an_answer_for_another_slot_fills_it_and_asks_the_requested_one_again(dispatcher, domain):
@@ -780,7 +800,12 @@ def test_a_pain_dated_only_by_its_run_is_aged_from_its_onset(domain):
 
 def test_a_pain_dated_by_the_runner_keeps_its_age(domain):
     assert facts_from_tracker(_dated(domain, "72", "96", "next_day")).duration_hours == 72
-    assert facts_from_tracker(_dated(domain, "unknown", "24", "next_day")).duration_hours == "unknown"
+
+
+def test_without_a_duration_the_dated_run_and_the_onset_age_the_pain(domain):
+    # "parkrun 5 days ago", "came on the next day", then "not sure" how long: about 4 days, so S1 can fire.
+    assert facts_from_tracker(_dated(domain, "unknown", "120", "next_day")).duration_hours == 96
+    assert facts_from_tracker(_dated(domain, None, "120", "next_day")).duration_hours == 96
 
 
 def test_equal_numbers_from_two_messages_are_not_the_runs_age(domain):

@@ -10,7 +10,7 @@ from datetime import datetime
 
 import pytest
 
-from triage.durations import duration_hours, onset_delay, pain_age_hours, run_age_hours
+from triage.durations import duration_hours, duration_said, onset_delay, pain_age_hours, run_age_hours, ties_to_the_pain
 
 NOW = datetime(2026, 11, 26, 12)  # Thursday 26 November 2026, noon
 
@@ -186,7 +186,6 @@ NO_DURATION = [
     "my calf hurts",
     "for a while",
     "since the marathon",
-    "wednesday",
     "I ran 10k",
     "my 5k pb",
     "did 20 miles",
@@ -348,3 +347,29 @@ def test_a_message_dates_the_pain_only_when_it_says_when_the_pain_began(text, da
 def test_of_two_day_words_the_one_that_dates_the_pain_is_its_duration(text, hours, run_age):
     now = datetime(2026, 12, 5, 16, 0)
     assert duration_hours(text, now) == hours and run_age_hours(text, now) == run_age
+
+
+# Thursday 26 November: a day typed alone, or a time that stands with nothing
+# of the pain, is measured, and counts only as the answer to "How long have you
+# had it?" (ties_to_the_pain is False; see triage/extract.py ANSWER_ONLY).
+@pytest.mark.parametrize("text, expected, tied", [
+    ("wednesday", 24, False),
+    ("tues", 48, False),
+    ("since last wkend", 120, True),
+    ("last weekend i think", 120, False),
+    ("3 weeks", 504, False),
+    ("71 years young and the wife says I should ask", 71 * 8760, False),
+    ("Hola, I am trail runner, 38 years.", 38 * 8760, False),
+    ("sore for 3 days", 72, True),
+    ("calves sore after we ran yday", 24, True),
+    ("hill reps 2 days ago", 48, True),
+])
+def test_a_time_tied_to_nothing_of_the_pain_is_only_an_answer(text, expected, tied):
+    hours_said, start, end = duration_said(text, NOW)
+    assert hours_said == expected
+    assert ties_to_the_pain(text, start, end) is tied
+
+
+@pytest.mark.parametrize("text", ["2day when i got up", "sore since 2day"])
+def test_2day_is_today_not_two_days(text):
+    assert hours(text) in (None, 6)
