@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from dataclasses import replace
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker, ValidationAction
@@ -71,9 +72,11 @@ class ValidateSlotMappings(ValidationAction):
 
     async def validate_pain_type(self, value, dispatcher, tracker, domain):
         kept = keep_earlier_unless_corrected("pain_type", value, tracker)
-        if isinstance(value, str) and more_telling("pain_type", value, kept["pain_type"]):
+        if (isinstance(value, str) and more_telling("pain_type", value, kept["pain_type"])
+                and _raises_the_level(tracker, kept["pain_type"], value)):
             # "hammy feels sore", then "felt it go twang": the sharper pain said in
-            # passing counts, or rules U4 and S4 would never see it.
+            # passing counts, or rules U4 and S4 would never see it. Cramps that
+            # wake them at night leave an achy pain achy: that is a sign of its own.
             return {"pain_type": value}
         return kept
 
@@ -142,6 +145,12 @@ def merge_signs(earlier: Dict[str, bool], reported: Dict[str, bool], tracker: Tr
     correcting = is_correction(tracker.latest_message.get("text") or "")
     kept = {sign for sign, present in earlier.items() if present and not correcting}
     return {**earlier, **{sign: value for sign, value in reported.items() if sign not in kept}}
+
+
+def _raises_the_level(tracker: Tracker, pain_type: Any, sharper: str) -> bool:
+    facts = facts_from_tracker(tracker)
+    level = assess(replace(facts, pain_type=pain_type)).level
+    return urgency(assess(replace(facts, pain_type=sharper)).level) < urgency(level)  # smaller is more urgent
 
 
 def keep_earlier_unless_corrected(slot: str, value: Any, tracker: Tracker) -> Dict[Text, Any]:

@@ -51,6 +51,7 @@ RELATIVE_HOURS = {
     # As typed on a phone.
     "day before yday": 48, "yday": 24, "yest": 24, "ystday": 24, "yesterdy": 24, "last nite": 12,
     "this mornin": 10, "2day": 6, "this arvo": 3, "tonite": 2, "2nite": 2,
+    "since i woke up": 10, "since i got up": 10, "since waking up": 10, "since getting up": 10,
     "last week": 168, "last month": 730, "ages": 730, "forever": 730,
 }
 # These also name the time the runner writes in ("my legs are sore today"):
@@ -424,7 +425,8 @@ def _from_relative(text: str, now: datetime) -> Found | None:
         if not match:
             continue
         before = _before(text, match.start())
-        if phrase in TIME_OF_WRITING and not STARTS_THE_PAIN.search(before):
+        # "this morning" typed alone answers "How long?"; in "legs sore today" it is only when they write.
+        if phrase in TIME_OF_WRITING and not STARTS_THE_PAIN.search(before) and text[:match.start()].strip():
             continue
         # "been running for ages" is not about the pain.
         if not RUNNING_FOR.search(before) and not FIRST_IN_AGES.search(before + phrase):

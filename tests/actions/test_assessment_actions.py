@@ -736,6 +736,22 @@ async def test_a_sharper_pain_said_in_passing_replaces_a_dull_one(dispatcher, do
     assert SlotSet("pain_type", "sharp") in await ValidateSlotMappings().run(dispatcher, tracker, domain)
 
 
+async def test_cramps_said_in_passing_leave_an_achy_pain_achy(dispatcher, domain):
+    # "heavy, tired, achy", then "cramps have woken me at 3am": night cramps are a
+    # sign of their own (S7); a cramping pain type would raise nothing more here.
+    text = "none of those, but cramps have woken me at 3am twice"
+    events = [
+        slot_event("pain_type", "dull_ache"),
+        action_event("action_listen"),
+        user_event("inform", [entity("pain_type", "cramping")], text),
+        slot_event("pain_type", "cramping"),
+    ]
+    tracker = make_tracker(domain, slots={"pain_type": "cramping", "requested_slot": "warning_signs",
+                                          "signs": {"night_cramps": True, "heavy_legs": True}},
+                           text=text, events=events)
+    assert SlotSet("pain_type", "dull_ache") in await ValidateSlotMappings().run(dispatcher, tracker, domain)
+
+
 async def test_a_correction_replaces_an_earlier_fact(dispatcher, domain):
     tracker = _tracker_with_earlier(domain, "pain_type", "sharp", "actually it's more of a dull ache")
     events = await ValidateSlotMappings().run(dispatcher, tracker, domain)
