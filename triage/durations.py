@@ -156,6 +156,8 @@ PAIN_DATED = re.compile(
     r"been (?:sore|aching|hurting|painful)|sore for|hurt(?:ing)? for|ached for|aching for|"
     r"for (?:about |around |over )?(?:a|an|a few|a couple of|\d+|two|three|four|five|six) (?:hours?|days?|nights?|weeks?|months?))\b"
 )
+# "It's been more like 2 weeks", "had it a week", "going on 5 days": the pain, called "it".
+IT_HAS_LASTED = re.compile(r"\b(?:been|it'?s|it has|it is|had it|had this|going on|lasting|lasted)\b")
 RUNNING_FOR = re.compile(r"\b(?:run|runs|ran|running|jog\w*|train\w*|rac\w+)\s+(?:for|about|around|over)\s*$")
 # "my first hilly run in ages", "haven't run in forever": how long since the
 # last run, not how long it has hurt.
@@ -255,7 +257,7 @@ def ties_to_the_pain(text: str, start: int, end: int) -> bool:
     in a reply is read as its question's answer (actions/assessment.py)."""
     lowered = _lower(text)
     before, after = CLAUSE_START.split(lowered[:start])[-1], CLAUSE_START.split(lowered[end:])[0]
-    return any(pattern.search(part) for pattern in (PAIN_SINCE, PAIN_WORD, RUN_EVENT)
+    return any(pattern.search(part) for pattern in (PAIN_SINCE, PAIN_WORD, RUN_EVENT, IT_HAS_LASTED)
                for part in (before, lowered[start:end], after))
 
 

@@ -364,6 +364,7 @@ def test_of_two_day_words_the_one_that_dates_the_pain_is_its_duration(text, hour
     ("calves sore after we ran yday", 24, True),
     ("hill reps 2 days ago", 48, True),
     ("this morning", 10, False),
+    ("actually it's been more like 2 weeks", 336, True),
     ("since i woke up", 10, True),
 ])
 def test_a_time_tied_to_nothing_of_the_pain_is_only_an_answer(text, expected, tied):
