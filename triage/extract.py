@@ -254,7 +254,7 @@ class _Reading:
         places = [s for s in spans if s.kind in ("location", "leg", "touching")]
         # "back" in "the back of my leg" is the leg, and "hand" in "my hand on it"
         # the one touching it: a cue inside a place of the leg or a touch is none.
-        self.asides = [s for s in spans if s.kind in ("elsewhere", "explained", "long_standing", "resolved")
+        self.asides = [s for s in spans if s.kind in ("elsewhere", "explained", "figure", "long_standing", "resolved")
                        and not any(p.start <= s.start and s.end <= p.end for p in places)]
         self.leg_clauses = {self.clause_ids[s.start] for s in places}
         # Sentences proper ("... blue, but that's the tape" is one): a number per token.
@@ -346,7 +346,9 @@ class _Reading:
                 continue  # the sign's own words
             if cue.kind == "elsewhere" and self.clause_ids[cue.start] == clause and clause not in self.leg_clauses:
                 return cue.kind
-            if cue.kind != "elsewhere" and self.full_sentence_ids[cue.start] == sentence:
+            if cue.kind == "figure" and self.full_sentence_ids[cue.start] in (sentence, sentence + 1):
+                return "explained"  # "legs are broken lol. not literally"
+            if cue.kind not in ("elsewhere", "figure") and self.full_sentence_ids[cue.start] == sentence:
                 return cue.kind
         return ""
 
@@ -835,7 +837,8 @@ def _phrase_table(lexicon: dict) -> dict[Label, list[str]]:
     context = lexicon["context"]
     table: dict[Label, list[str]] = {Label("unsure"): context["possible"], Label("pseudo"): context["pseudo"],
                                      Label("other"): _other_people(context["other_person"]), Label("ordinary"): lexicon["ordinary"],
-                                     **{Label(kind): context[kind] for kind in ("elsewhere", "explained", "long_standing", "resolved", "touching")},
+                                     **{Label(kind): context[kind] for kind in ("elsewhere", "explained", "figure", "long_standing", "resolved",
+                                                                              "touching")},
                                      Label("leg"): context["leg_words"]}
     for fact in CORE_FACTS:
         for value, phrases in lexicon[fact].items():
