@@ -177,11 +177,23 @@ def slot_mismatches(result: dict) -> dict:
     return wrong
 
 
-def slot_accuracy(results: list) -> dict:
-    """{slot: {"correct", "total", "accuracy"}} over results where gold is given."""
+# The question each core fact is asked with.
+QUESTION_OF = {"duration_hours": "duration"}
+
+
+def reached(result: dict, slot: str) -> bool:
+    """Did the conversation come to this fact: its question asked, or a value
+    read? An emergency ends the questions at once (docs/TRIAGE.md), so a fact
+    never asked and never said is not one the bot misread."""
+    return QUESTION_OF.get(slot, slot) in result["asked"] or result["facts"].get(slot) is not None
+
+
+def slot_accuracy(results: list, only_reached: bool = False) -> dict:
+    """{slot: {"correct", "total", "accuracy"}} over results where gold is given
+    (and, with only_reached, where the conversation came to the fact)."""
     scores = {}
     for slot in CORE_SLOTS:
-        graded = [r for r in results if slot in r["gold_facts"]]
+        graded = [r for r in results if slot in r["gold_facts"] and (not only_reached or reached(r, slot))]
         correct = sum(slot not in slot_mismatches(r) for r in graded)
         accuracy = correct / len(graded) if graded else None
         scores[slot] = {"correct": correct, "total": len(graded), "accuracy": accuracy}
@@ -216,6 +228,7 @@ def summarize(results: list) -> dict:
         "no_triage": sum(r["predicted_level"] not in LEVELS for r in results),
         "confusion": confusion_matrix(results),
         "slots": slot_accuracy(results),
+        "slots_reached": slot_accuracy(results, only_reached=True),
         "failures": [r["id"] for r in results if is_failure(r)],
     }
 
@@ -263,6 +276,9 @@ def summary_lines(summary: dict) -> list:
         lines.append(
             f"| {slot} accuracy | {score['correct']}/{score['total']} ({percent(score['accuracy'])}) |"
         )
+    for slot, score in summary.get("slots_reached", {}).items():
+        lines.append(f"| {slot} accuracy where asked or said | {score['correct']}/{score['total']} "
+                     f"({percent(score['accuracy'])}) |")
     return lines
 
 

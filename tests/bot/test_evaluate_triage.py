@@ -180,6 +180,18 @@ def test_slot_accuracy_compares_only_where_gold_given():
     assert scores["location"]["total"] == 0 and scores["location"]["accuracy"] is None
 
 
+def test_slot_accuracy_where_reached_skips_facts_an_emergency_never_came_to():
+    ended_early = result("emergency", "emergency", {"pain_type": "dull_ache", "location": "calf"}, {"location": "calf"})
+    misread = result("self_care", "self_care", {"pain_type": "dull_ache"}, {"pain_type": "sharp"})
+    never_read = result("self_care", "self_care", {"onset": "next_day"}, {})
+    never_read["asked"] = ["onset"]
+    scores = ev.slot_accuracy([ended_early, misread, never_read], only_reached=True)
+    assert scores["pain_type"] == {"correct": 0, "total": 1, "accuracy": 0.0}  # the misread one only
+    assert scores["location"] == {"correct": 1, "total": 1, "accuracy": 1.0}
+    assert scores["onset"] == {"correct": 0, "total": 1, "accuracy": 0.0}  # asked, and not understood
+    assert ev.slot_accuracy([ended_early])["pain_type"]["total"] == 1  # the strict figure counts it
+
+
 def test_threshold_violations():
     perfect = ev.summarize([result("urgent", "urgent", {"location": "calf"}, {"location": "calf"})])
     assert ev.threshold_violations(perfect) == []
