@@ -157,7 +157,7 @@ PAIN_DATED = re.compile(
     r"for (?:about |around |over )?(?:a|an|a few|a couple of|\d+|two|three|four|five|six) (?:hours?|days?|nights?|weeks?|months?))\b"
 )
 # "It's been more like 2 weeks", "had it a week", "going on 5 days": the pain, called "it".
-IT_HAS_LASTED = re.compile(r"\b(?:been|it'?s|it has|it is|had it|had this|going on|lasting|lasted)\b")
+IT_HAS_LASTED = re.compile(r"\b(?:it'?s been|it has been|it'?s|it has|it is|had it|had this|going on|lasting|lasted)\b")
 RUNNING_FOR = re.compile(r"\b(?:run|runs|ran|running|jog\w*|train\w*|rac\w+)\s+(?:for|about|around|over)\s*$")
 # "my first hilly run in ages", "haven't run in forever": how long since the
 # last run, not how long it has hurt.

@@ -342,8 +342,10 @@ class _Reading:
             return ""
         clause, sentence = self.clause_ids[span.start], self.full_sentence_ids[span.start]
         for cue in self.asides:
-            if cue.start < span.end and span.start < cue.end:
-                continue  # the sign's own words
+            if cue.start <= span.start < cue.end or cue.start < span.end <= cue.end:
+                continue  # the sign's own words (a cue between the halves of a near pair still counts)
+            if cue.kind == "explained" and self._cue_denied(cue.start):
+                continue  # "blue, and not from the tape": the explanation is the one denied
             if cue.kind == "elsewhere" and self.clause_ids[cue.start] == clause and clause not in self.leg_clauses:
                 return cue.kind
             if cue.kind == "figure" and self.full_sentence_ids[cue.start] in (sentence, sentence + 1):
@@ -351,6 +353,10 @@ class _Reading:
             if cue.kind not in ("elsewhere", "figure") and self.full_sentence_ids[cue.start] == sentence:
                 return cue.kind
         return ""
+
+    def _cue_denied(self, start: int) -> bool:
+        """A denial in the two words before a cue ("not from the tape", "isn't the sock")."""
+        return any(self._is_cue(i) for i in range(max(0, start - 2), start))
 
     def _hedged(self, span: Span) -> bool:
         """A hedge next to the denial ("not chest pain exactly", "not quite

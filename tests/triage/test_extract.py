@@ -958,11 +958,30 @@ def test_a_first_person_word_ends_the_other_persons_scope(text):
 @pytest.mark.parametrize("text, aside", [
     ("my fingers went white and numb in the cold, calves ache", {"cold_pale_leg": "elsewhere", "numbness": "elsewhere"}),
     ("calves are sore. shins look blue but thats the kinesio tape", {"cold_pale_leg": "explained"}),
+    # a figure of speech disclaimed in the next sentence
+    ("think my legs are broken lol. not literally, just did a very hilly half", {"deformity": "explained"}),
 ])
 def test_a_sign_the_sentence_puts_elsewhere_is_asked_back_not_counted(text, aside):
     found = extract(text)
     assert not set(aside) & set(found.signs())
     assert {m.value: m.aside for m in found.others if m.fact == "sign"} == aside
+
+
+@pytest.mark.parametrize("text, signs", [
+    ("my foot is blue, not from the tape", {"cold_pale_leg": True}),  # the explanation is the one denied
+    # the cue between the halves of a near pair ("blue ... legs") still explains it
+    ("none of them. the blue is just the tape lol, legs are normal colour underneath", {"cold_pale_leg": False}),
+    ("calves sore. also my chest is sore where the hr strap rubbed lol", {}),
+    ("my shin looks bent. i am not joking", {"deformity": True}),
+    ("no actual chest pain and breathing is fine", {"chest_pain": False, "breathlessness": False}),
+    ("foot normal colour and warm like the other one", {"cold_pale_leg": False, "warmth": False}),
+    ("naw, nane o that swellin", {"swelling": False}),
+    ("did my first ever parkrun, buzzing! thighs wrecked", {}),
+    ("my feet are buzzing", {"tingling": True}),
+    ("did a fell race with a massive descent 2 days ago", {}),
+])
+def test_explanations_denials_and_decoys_in_everyday_words(text, signs):
+    assert extract(text).signs() == signs
 
 
 def test_a_sign_the_runner_has_always_had_is_no_new_sign():
