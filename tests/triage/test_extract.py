@@ -975,7 +975,7 @@ def test_a_sign_the_sentence_puts_elsewhere_is_asked_back_not_counted(text, asid
     ("my shin looks bent. i am not joking", {"deformity": True}),
     ("no actual chest pain and breathing is fine", {"chest_pain": False, "breathlessness": False}),
     ("foot normal colour and warm like the other one", {"cold_pale_leg": False, "warmth": False}),
-    ("naw, nane o that swellin", {"swelling": False}),
+    ("naw, nae swellin", {"swelling": False}),
     ("did my first ever parkrun, buzzing! thighs wrecked", {}),
     ("my feet are buzzing", {"tingling": True}),
     ("did a fell race with a massive descent 2 days ago", {}),
