@@ -51,6 +51,12 @@ CALLS_FOR_HELP = re.compile(
     r"faint\w*|breath\w*|help)\b"
 )
 CLAUSE_BREAK = re.compile(r"[,;:!.]+\s*")
+# Pain words the lexicon leaves out of the pain type ("it hurts", "pain in my calf").
+HURTS = re.compile(r"\b(?:hurt\w*|pain\w*|injur\w*|agony|killing)\b")
+
+
+def says_it_hurts(text: str) -> bool:
+    return bool(HURTS.search(text.lower()))
 
 
 def opens_like_a_question(text: str) -> bool:

@@ -35,7 +35,7 @@ from knowledge.embedder import CACHE_DIR
 from triage.engine import assess
 from triage.extract import CORE_FACTS, ANSWER_ONLY, Extraction, extract
 from triage.sign_reader import SignReader, combine, load_or_train, signs_in_rules
-from triage.phrasing import (calls_for_help, is_request, looks_like_a_question, names_a_condition,
+from triage.phrasing import (calls_for_help, is_request, looks_like_a_question, names_a_condition, says_it_hurts,
                              names_the_legs, opens_like_a_question, speaks_of_themself, states_a_pain)
 
 # Intents that never carry facts: when facts are found, the message is inform.
@@ -223,6 +223,8 @@ def _certain_intent(found: Extraction, text: str, predicted: Optional[str], conf
         return "report_pain"
     if predicted in ("report_pain", "inform") and _asks_the_article(found, text):
         return "ask_question"
+    if predicted == "report_pain" and opens_like_a_question(text) and not _tells_of_pain(found, text):
+        return "ask_question"  # "how do i pop a blister on my toe?" names a place, and no pain
     if predicted != "emergency" and names_a_condition(text):
         # "DOMS", "shin splints?": the article's answer. Said in reply to a
         # question of the assessment, the fact it names still fills its slot.
@@ -268,6 +270,12 @@ def _reports_then_asks(found: Extraction, text: str) -> bool:
     if not ("location" in facts or (names_the_legs(text) and not opens_like_a_question(text))):
         return False
     return not opens_like_a_question(text) or speaks_of_themself(text) or stated
+
+
+def _tells_of_pain(found: Extraction, text: str) -> bool:
+    """A pain word, a warning sign or a stated pain: what every report has."""
+    return (any(m.present and m.fact in ("pain_type", "sign") for m in found.mentions)
+            or states_a_pain(text) or says_it_hurts(text))
 
 
 def _general_request(text: str) -> bool:

@@ -40,6 +40,9 @@ def parse(text: str, predicted: str | None, confidence: float = 0.9) -> Message:
         ("will i lose my leg", "emergency", "emergency"),
         ("could this be a blood clot?", "emergency", "emergency"),
         ("should i put my legs up after a run", "report_pain", "ask_question"),
+        # a place but no pain: a how-to question; with a pain word it stays a report
+        ("how do i pop a blister on my toe?", "report_pain", "ask_question"),
+        ("how do i fix my calf, it hurts after every run", "report_pain", "report_pain"),
         ("is it bad that my calf is swollen and hot?", "report_pain", "report_pain"),
         ("can't put any weight on my leg", "report_pain", "report_pain"),
         ("when i run downhill", "inform", "inform"),
