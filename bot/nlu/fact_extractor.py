@@ -35,8 +35,8 @@ from knowledge.embedder import CACHE_DIR
 from triage.engine import assess
 from triage.extract import CORE_FACTS, ANSWER_ONLY, Extraction, extract
 from triage.sign_reader import SignReader, combine, load_or_train, signs_in_rules
-from triage.phrasing import (calls_for_help, is_request, looks_like_a_question, names_a_condition, says_it_hurts,
-                             names_the_legs, opens_like_a_question, speaks_of_themself, states_a_pain)
+from triage.phrasing import (asks_something, calls_for_help, is_request, looks_like_a_question, names_a_condition,
+                             names_the_legs, opens_like_a_question, says_it_hurts, speaks_of_themself, states_a_pain)
 
 # Intents that never carry facts: when facts are found, the message is inform.
 # Whole-message answers ("not sure", "none of these") and their intents.
@@ -223,8 +223,10 @@ def _certain_intent(found: Extraction, text: str, predicted: Optional[str], conf
         return "report_pain"
     if predicted in ("report_pain", "inform") and _asks_the_article(found, text):
         return "ask_question"
-    if predicted == "report_pain" and opens_like_a_question(text) and not _tells_of_pain(found, text):
-        return "ask_question"  # "how do i pop a blister on my toe?" names a place, and no pain
+    if predicted == "report_pain" and asks_something(text) and not _tells_of_pain(found, text):
+        # "how do i pop a blister on my toe?", "black toenail after my marathon,
+        # should i drain it": a place, and no pain: the article, or its decline.
+        return "ask_question"
     if predicted != "emergency" and names_a_condition(text):
         # "DOMS", "shin splints?": the article's answer. Said in reply to a
         # question of the assessment, the fact it names still fills its slot.

@@ -43,6 +43,8 @@ def parse(text: str, predicted: str | None, confidence: float = 0.9) -> Message:
         # a place but no pain: a how-to question; with a pain word it stays a report
         ("how do i pop a blister on my toe?", "report_pain", "ask_question"),
         ("how do i fix my calf, it hurts after every run", "report_pain", "report_pain"),
+        ("black toenail after my marathon, should i drain it", "report_pain", "ask_question"),
+        ("calf swollen after my run, what do i do", "report_pain", "report_pain"),
         ("is it bad that my calf is swollen and hot?", "report_pain", "report_pain"),
         ("can't put any weight on my leg", "report_pain", "report_pain"),
         ("when i run downhill", "inform", "inform"),
