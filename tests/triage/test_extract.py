@@ -984,6 +984,11 @@ def test_explanations_denials_and_decoys_in_everyday_words(text, signs):
     assert extract(text).signs() == signs
 
 
+def test_an_explanation_sets_aside_the_sign_not_the_pain_beside_it():
+    found = extract("sore legs after yesterday's long run, i did an ice bath last night and my legs went cold and pale")
+    assert found.value("pain_type") == "dull_ache" and "cold_pale_leg" not in found.signs()
+
+
 def test_a_sign_the_runner_has_always_had_is_no_new_sign():
     found = extract("calves sore after parkrun, and a numb patch on my shin from a childhood crash")
     assert "numbness" not in found.signs() and not found.others
