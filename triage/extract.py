@@ -348,7 +348,7 @@ class _Reading:
                 continue  # "blue, and not from the tape": the explanation is the one denied
             if cue.kind == "elsewhere" and self.clause_ids[cue.start] == clause and clause not in self.leg_clauses:
                 return cue.kind
-            if span.kind != "sign":
+            if span.tag == ANSWER_ONLY:
                 continue  # an ice bath explains a cold leg, not the soreness beside it
             if cue.kind == "figure" and self.full_sentence_ids[cue.start] in (sentence, sentence + 1):
                 return "explained"  # "legs are broken lol. not literally"

@@ -32,6 +32,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from knowledge.embedder import CACHE_DIR
+from knowledge.search import not_discussed
 from triage.engine import assess
 from triage.extract import CORE_FACTS, ANSWER_ONLY, Extraction, extract
 from triage.sign_reader import SignReader, combine, load_or_train, signs_in_rules
@@ -223,9 +224,11 @@ def _certain_intent(found: Extraction, text: str, predicted: Optional[str], conf
         return "report_pain"
     if predicted in ("report_pain", "inform") and _asks_the_article(found, text):
         return "ask_question"
-    if predicted == "report_pain" and asks_something(text) and not _tells_of_pain(found, text):
+    if predicted == "report_pain" and asks_something(text) and not _tells_of_pain(found, text) and not_discussed(text):
         # "how do i pop a blister on my toe?", "black toenail after my marathon,
-        # should i drain it": a place, and no pain: the article, or its decline.
+        # should i drain it": a thing the article does not discuss
+        # (knowledge/data/not_discussed.yml), and no pain: the article says so.
+        # "knee not happy after my trail run, any ideas" stays a report.
         return "ask_question"
     if predicted != "emergency" and names_a_condition(text):
         # "DOMS", "shin splints?": the article's answer. Said in reply to a

@@ -45,6 +45,7 @@ def parse(text: str, predicted: str | None, confidence: float = 0.9) -> Message:
         ("how do i fix my calf, it hurts after every run", "report_pain", "report_pain"),
         ("black toenail after my marathon, should i drain it", "report_pain", "ask_question"),
         ("calf swollen after my run, what do i do", "report_pain", "report_pain"),
+        ("knee not happy after my trail run, any ideas", "report_pain", "report_pain"),
         ("is it bad that my calf is swollen and hot?", "report_pain", "report_pain"),
         ("can't put any weight on my leg", "report_pain", "report_pain"),
         ("when i run downhill", "inform", "inform"),
