@@ -118,6 +118,9 @@ _WEEKEND = r"(?:weekend|wkend|wknd|w/e)"
 WEEKEND = re.compile(rf"\b(?:since|over|at|on|after)\s+(?:the\s+|last\s+)?{_WEEKEND}(?!\w)")
 # A reply that is only a day ("tues", "last weekend", "since sat I think"):
 # found at the start of the message, it answers "How long have you had it?".
+# A day named in full anywhere ("he first mentioned it thursday teatime"); the
+# short forms ("sat", "sun", "wed") only alone, since they are words too.
+DAY_NAMED = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|tues|thurs|weds)\b")
 DAY_ALONE = re.compile(rf"^\W*(?:since\s+|from\s+)?(?:the\s+|last\s+)?(?:({_WEEKDAY_NAMES})|{_WEEKEND})(?!\w)")
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
             "eighth": 8, "ninth": 9, "tenth": 10, "1st": 1, "2nd": 2, "3rd": 3}
@@ -143,11 +146,14 @@ Found = tuple[float, int, int]
 # The run, named in the clause before a time ("after hill reps yesterday",
 # "went for a run in new shoes yesterday") or right after it ("yesterday's
 # parkrun"): then the time dates the run, and the pain came at or after it.
+# The run or another bout of exercise ("the bleep test", "football").
+_EXERCISE = (r"run|race|parkrun|session|workout|jog|reps|intervals|tempo|lsr|long run|xc|fartlek|ultra|"
+             r"bleep test|beep test|pe|football|match|game|practice|class|gym|hill reps|track|intervals")
 RUN_EVENT = re.compile(
     r"\b(?:run|ran|runs|running|jog|jogged|jogging|race|raced|racing|parkrun|reps|intervals|session|workout|tempo|long run|"
-    r"marathon|half|10k|5k|trail|hike|hill|hills|miles|km|training|track|sprints?|speedwork)\b"
+    rf"marathon|half|10k|5k|trail|hike|hill|hills|miles|km|training|track|sprints?|speedwork|{_EXERCISE})\b"
 )
-RUN_AFTER = re.compile(r"(?:'s|s')?(?:\s+(?!after\b|since\b|from\b)[a-z]+){0,2}?\s+(?:run|race|parkrun|session|workout|jog|reps|intervals|tempo)\b")
+RUN_AFTER = re.compile(rf"(?:'s|s')?(?:\s+(?!after\b|since\b|from\b)[a-z]+){{0,2}}?\s+(?:{_EXERCISE})\b")
 # Words that date the pain itself: "sore since my run yesterday", "it started
 # on saturday", "for 2 days".
 PAIN_SINCE = re.compile(r"\b(?:since|started|start|began|begun|lasted)\b|\b(?:for|been)\s+(?:about\s+|around\s+)?$")
@@ -158,6 +164,9 @@ PAIN_DATED = re.compile(
 )
 # "It's been more like 2 weeks", "had it a week", "going on 5 days": the pain, called "it".
 IT_HAS_LASTED = re.compile(r"\b(?:it'?s been|it has been|it'?s|it has|it is|had it|had this|going on|lasting|lasted)\b")
+# "Started c25k 3 wks ago", "started running 2 months ago": when the running began.
+RUNNING_BEGAN = re.compile(r"\bstart(?:ed)?\s+(?:running|jogging|c25k|couch\s*to\s*5k|training|the\s+plan|a\s+plan|"
+                           r"my\s+plan|the\s+program\w*|parkrun|the\s+club|a\s+club|marathon\s+training)\b[^,.;!?]*$")
 RUNNING_FOR = re.compile(r"\b(?:run|runs|ran|running|jog\w*|train\w*|rac\w+)\s+(?:for|about|around|over)\s*$")
 # "my first hilly run in ages", "haven't run in forever": how long since the
 # last run, not how long it has hurt.
@@ -312,7 +321,9 @@ def _from_amount(text: str, now: datetime) -> Found | None:
 
 
 def _about_the_pain(text: str, match: re.Match) -> bool:
-    """False for onsets, run lengths, training frequency and dates to come."""
+    """False for onsets, run lengths, training frequency, dates to come and when the running began."""
+    if RUNNING_BEGAN.search(_before(text, match.start())):
+        return False
     if AGO_AFTER.match(text, match.end()):
         return True  # "ran 10 miles 2 days ago": the pain is about as old
     if ONSET_AFTER.match(text, match.end()) or NOT_PAIN_AFTER.match(text, match.end()):
@@ -365,7 +376,7 @@ def _from_weekday(text: str, now: datetime) -> Found | None:
 
 
 def _from_day_alone(text: str, now: datetime) -> Found | None:
-    match = DAY_ALONE.match(text)
+    match = DAY_ALONE.match(text) or DAY_NAMED.search(text)
     if not match:
         return None
     return _days_back_to(match.group(1) or "saturday", now) * 24.0, match.start(), match.end()

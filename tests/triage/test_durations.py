@@ -200,6 +200,7 @@ NO_DURATION = [
     "an hour in",
     # the run, the training, a race to come
     "I've been running for 3 years",
+    "new to running, started c25k 3 wks ago",
     "been running for ages",
     "calf is rock hard after my first hilly run in ages",  # since the last run, not the pain
     "haven't run in forever and now my legs hurt",
@@ -364,6 +365,8 @@ def test_of_two_day_words_the_one_that_dates_the_pain_is_its_duration(text, hour
     ("calves sore after we ran yday", 24, True),
     ("hill reps 2 days ago", 48, True),
     ("this morning", 10, False),
+    ("he first mentioned it thursday teatime", 168, False),
+    ("calves hurt after the bleep test at school yday", 24, True),
     ("actually it's been more like 2 weeks", 336, True),
     ("since i woke up", 10, True),
 ])
