@@ -118,9 +118,6 @@ _WEEKEND = r"(?:weekend|wkend|wknd|w/e)"
 WEEKEND = re.compile(rf"\b(?:since|over|at|on|after)\s+(?:the\s+|last\s+)?{_WEEKEND}(?!\w)")
 # A reply that is only a day ("tues", "last weekend", "since sat I think"):
 # found at the start of the message, it answers "How long have you had it?".
-# A day named in full anywhere ("he first mentioned it thursday teatime"); the
-# short forms ("sat", "sun", "wed") only alone, since they are words too.
-DAY_NAMED = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|tues|thurs|weds)\b")
 DAY_ALONE = re.compile(rf"^\W*(?:since\s+|from\s+)?(?:the\s+|last\s+)?(?:({_WEEKDAY_NAMES})|{_WEEKEND})(?!\w)")
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
             "eighth": 8, "ninth": 9, "tenth": 10, "1st": 1, "2nd": 2, "3rd": 3}
@@ -376,7 +373,7 @@ def _from_weekday(text: str, now: datetime) -> Found | None:
 
 
 def _from_day_alone(text: str, now: datetime) -> Found | None:
-    match = DAY_ALONE.match(text) or DAY_NAMED.search(text)
+    match = DAY_ALONE.match(text)
     if not match:
         return None
     return _days_back_to(match.group(1) or "saturday", now) * 24.0, match.start(), match.end()
