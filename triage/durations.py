@@ -159,6 +159,8 @@ PAIN_DATED = re.compile(
     r"been (?:sore|aching|hurting|painful)|sore for|hurt(?:ing)? for|ached for|aching for|"
     r"for (?:about |around |over )?(?:a|an|a few|a couple of|\d+|two|three|four|five|six) (?:hours?|days?|nights?|weeks?|months?))\b"
 )
+# Before an amount, words that make it how long the pain has lasted.
+LASTED_FOR = re.compile(r"\b(?:since|for|last|past)\s+(?:the\s+)?(?:last\s+|past\s+)?$")
 # "It's been more like 2 weeks", "had it a week", "going on 5 days": the pain, called "it".
 IT_HAS_LASTED = re.compile(r"\b(?:it'?s been|it has been|it'?s|it has|it is|had it|had this|going on|lasting|lasted)\b")
 # "Started c25k 3 wks ago", "started running 2 months ago": when the running began.
@@ -287,8 +289,8 @@ def onset_delay(text: str) -> OnsetDelay | None:
     """'2 days later', '12 hours after my run', '20 minutes into the run'."""
     lowered = _lower(text)
     for match in AMOUNT.finditer(lowered):
-        if _not_pain_before(lowered, match.start()):
-            continue
+        if _not_pain_before(lowered, match.start()) or LASTED_FOR.search(_before(lowered, match.start())):
+            continue  # "paining since last 6 days after I increased running" is how long, not when
         if follower := ONSET_AFTER.match(lowered, match.end()):
             return OnsetDelay(_hours(match), False, match.start(), follower.end())
         if _during_run(lowered, match):
@@ -321,8 +323,9 @@ def _about_the_pain(text: str, match: re.Match) -> bool:
     """False for onsets, run lengths, training frequency, dates to come and when the running began."""
     if RUNNING_BEGAN.search(_before(text, match.start())):
         return False
-    if AGO_AFTER.match(text, match.end()):
-        return True  # "ran 10 miles 2 days ago": the pain is about as old
+    lasted = LASTED_FOR.search(_before(text, match.start())) and not _not_pain_before(text, match.start())
+    if AGO_AFTER.match(text, match.end()) or lasted:
+        return True  # "ran 10 miles 2 days ago": the pain is about as old; "sore for 2 days after the game"
     if ONSET_AFTER.match(text, match.end()) or NOT_PAIN_AFTER.match(text, match.end()):
         return False
     if HOURS_PER_UNIT[match.group("unit")] < 1 and _hours(match) < 1:

@@ -365,6 +365,8 @@ def test_of_two_day_words_the_one_that_dates_the_pain_is_its_duration(text, hour
     ("calves sore after we ran yday", 24, True),
     ("hill reps 2 days ago", 48, True),
     ("this morning", 10, False),
+    ("sore for 2 days after the game", 48, True),
+    ("my right shin is paining since last 6 days after I increased running", 144, True),
     ("calves hurt after the bleep test at school yday", 24, True),
     ("actually it's been more like 2 weeks", 336, True),
     ("since i woke up", 10, True),
