@@ -323,14 +323,15 @@ def _about_the_pain(text: str, match: re.Match) -> bool:
     """False for onsets, run lengths, training frequency, dates to come and when the running began."""
     if RUNNING_BEGAN.search(_before(text, match.start())):
         return False
-    lasted = LASTED_FOR.search(_before(text, match.start())) and not _not_pain_before(text, match.start())
-    if AGO_AFTER.match(text, match.end()) or lasted:
-        return True  # "ran 10 miles 2 days ago": the pain is about as old; "sore for 2 days after the game"
-    if ONSET_AFTER.match(text, match.end()) or NOT_PAIN_AFTER.match(text, match.end()):
-        return False
+    if AGO_AFTER.match(text, match.end()):
+        return True  # "ran 10 miles 2 days ago": the pain is about as old
     if HOURS_PER_UNIT[match.group("unit")] < 1 and _hours(match) < 1:
         # A few minutes describe the run ("10 mins in", "eases after a couple
-        # of mins"), not how long it has hurt; "90 mins" still counts.
+        # of mins", "walk for a minute"), not how long it has hurt; "90 mins" still counts.
+        return False
+    if LASTED_FOR.search(_before(text, match.start())) and not _not_pain_before(text, match.start()):
+        return True  # "sore for 2 days after the game"
+    if ONSET_AFTER.match(text, match.end()) or NOT_PAIN_AFTER.match(text, match.end()):
         return False
     if _during_run(text, match):
         return False

@@ -201,6 +201,7 @@ NO_DURATION = [
     # the run, the training, a race to come
     "I've been running for 3 years",
     "new to running, started c25k 3 wks ago",
+    "i stop and walk for a minute and it goes away",
     "been running for ages",
     "calf is rock hard after my first hilly run in ages",  # since the last run, not the pain
     "haven't run in forever and now my legs hurt",

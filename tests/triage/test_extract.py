@@ -979,6 +979,7 @@ def test_a_sign_the_sentence_puts_elsewhere_is_asked_back_not_counted(text, asid
     ("did my first ever parkrun, buzzing! thighs wrecked", {}),
     ("my feet are buzzing", {"tingling": True}),
     ("did a fell race with a massive descent 2 days ago", {}),
+    ("i stop and walk for a minute and it goes away", {"eases_with_rest": True, "getting_worse": False}),
 ])
 def test_explanations_denials_and_decoys_in_everyday_words(text, signs):
     assert extract(text).signs() == signs
