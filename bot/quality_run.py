@@ -31,7 +31,9 @@ QUESTION_SETS = {"dev": ROOT / "tests" / "dev" / "questions.yml", "heldout": ROO
                  "held-out, blind C, with vague": ROOT / "tests" / "heldout" / "blind_questions_c.yml",
                  "held-out, blind D, with vague": ROOT / "tests" / "heldout" / "blind_questions_d.yml",
                  "held-out, blind E, with vague": ROOT / "tests" / "heldout" / "blind_questions_e.yml",
-                 "held-out, blind F, with vague": ROOT / "tests" / "heldout" / "blind_questions_f.yml"}
+                 "held-out, blind F, with vague": ROOT / "tests" / "heldout" / "blind_questions_f.yml",
+                 "held-out, blind G, with vague": ROOT / "tests" / "heldout" / "blind_questions_g.yml",
+                 "held-out, blind H, with vague": ROOT / "tests" / "heldout" / "blind_questions_h.yml"}
 EVAL_PORTS = (5505, 5555)
 SPLIT_FRACTION = 0.8
 SPLIT_SEED = 42
