@@ -615,7 +615,9 @@ class _Reading:
     def _kept_in(self, span: Span, sentence_ids: list[int]) -> bool:
         """Does a word that keeps this sign stand in its sentence (as `sentence_ids` cut them)?"""
         sentence = {sentence_ids[i] for i in range(span.start, span.end)}
+        resolved = [cue for cue in self.asides if cue.kind == "resolved"]
         return any(c.tag == "keep" and c.value == span.value and sentence_ids[c.start] in sentence
+                   and not any(r.start <= c.start < r.end for r in resolved)  # "fine since" keeps nothing
                    for c in self.contexts)
 
     def speaks_as_i_around(self, char: int) -> bool:

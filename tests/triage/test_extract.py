@@ -980,6 +980,14 @@ def test_a_sign_the_sentence_puts_elsewhere_is_asked_back_not_counted(text, asid
     ("my feet are buzzing", {"tingling": True}),
     ("did a fell race with a massive descent 2 days ago", {}),
     ("i stop and walk for a minute and it goes away", {"eases_with_rest": True, "getting_worse": False}),
+    # "fine since" is the breath come back, not a breathlessness kept "since"
+    ("breathing was only hard at the end of the reps and settled in like 30 sec, totally fine since",
+     {"getting_worse": False}),
+    ("out of breath at the end of my reps and since then breathless on the stairs",
+     {"breathlessness": True, "worse_with_movement": True}),
+    ("coach here, my U17 went white as a sheet at the finish and was sick, now his legs are sore", {}),
+    ("I have Raynaud so my toes become white in the cold since many years", {}),
+    ("my foot went white and cold suddenly", {"cold_pale_leg": True}),
 ])
 def test_explanations_denials_and_decoys_in_everyday_words(text, signs):
     assert extract(text).signs() == signs
