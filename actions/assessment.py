@@ -40,7 +40,7 @@ from triage.durations import dates_the_pain, onset_from_ages
 from triage.engine import assess
 from triage.rules import urgency
 from triage.sign_reader import signs_in_rules
-from triage.extract import ANSWER_ONLY, more_telling
+from triage.extract import ANSWER_ONLY, more_telling, opens_with_no
 from triage.facts import UNKNOWN
 
 FORM_SLOTS = (*FACT_SLOTS, "warning_signs")
@@ -355,6 +355,8 @@ def _yes_no(tracker: Tracker, sign: str) -> bool | None:
         # not of the leg now, or not new.
         return None
     text = tracker.latest_message.get("text") or ""
+    if opens_with_no(text):
+        return False
     if leans_to(sign, text):
         # Asked about this very sign, the runner describes it in their own
         # words ("there was blood in the tissue twice"): in answer to the

@@ -769,6 +769,14 @@ def _starts_with(said: str, phrases: list[str]) -> bool:
     return any(said.startswith(p + " ") for p in phrases if len(p) > 1)
 
 
+def opens_with_no(text: str) -> bool:
+    """Does the reply open with a plain no ("no none of those, its not getting
+    worse, it just wont shift")? Asked about one sign, that answers it, whatever
+    the words after it resemble."""
+    first = re.split(r"[,.;:!?\n]|\s-\s|\bbut\b", text or "", maxsplit=1)[0]
+    return _plain(first) in _matcher().answers["none"]
+
+
 def _plain(phrase: str, emoji: dict[str, str] | None = None) -> str:
     for symbol, words in (emoji or {}).items():
         phrase = phrase.replace(symbol, f" {words} ")

@@ -872,6 +872,9 @@ def test_a_sign_asked_back_and_described_again_in_the_reply_counts(domain):
     # Set aside by the sentence, a description is no yes, however the learned reader leans.
     assert reply("cold_pale_leg", "my legs went white and numb in the ice bath, gone since",
                  [entity("sign", "cold_pale_leg", role="aside")]).get("cold_pale_leg") is not True
+    # A reply that opens with a plain no answers the check, whatever the words after it resemble.
+    assert reply("cannot_move", "no none of those, its not getting worse, it just wont shift") == {
+        "cannot_move": False}
 
 
 @pytest.mark.parametrize("text, fact, corrects", [
