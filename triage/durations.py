@@ -145,7 +145,7 @@ Found = tuple[float, int, int]
 # parkrun"): then the time dates the run, and the pain came at or after it.
 # The run or another bout of exercise ("the bleep test", "football").
 _EXERCISE = (r"run|race|parkrun|session|workout|jog|reps|intervals|tempo|lsr|long run|xc|fartlek|ultra|"
-             r"bleep test|beep test|pe|football|match|game|practice|class|gym|hill reps|track|intervals")
+             r"bleep test|beep test|pe|football|match|game|practice|class|gym|hill reps|track")
 RUN_EVENT = re.compile(
     r"\b(?:run|ran|runs|running|jog|jogged|jogging|race|raced|racing|parkrun|reps|intervals|session|workout|tempo|long run|"
     rf"marathon|half|10k|5k|trail|hike|hill|hills|miles|km|training|track|sprints?|speedwork|{_EXERCISE})\b"
