@@ -21,18 +21,20 @@ def facts_from_tracker(tracker: Tracker, extra_signs: dict[str, bool] | None = N
 
 
 def _pain_age(tracker: Tracker) -> Any:
-    """The duration slot, or, when the runner only dated the run, the pain's
-    age from the run's and the onset (triage.durations.pain_age_hours)."""
+    """The duration slot, or, when the runner dated only the run (or gave no
+    duration at all), the pain's age from the run's and the onset
+    (triage.durations.pain_age_hours)."""
     duration = _hours(tracker.get_slot("duration"))
     run_age = _hours(tracker.get_slot("run_age"))
+    onset = tracker.get_slot("onset")
     if duration is None and run_age is not None:
         # Not said, or "not sure": the run's date and the onset are all there is.
-        return pain_age_hours(run_age, run_age, tracker.get_slot("onset"))
+        return pain_age_hours(run_age, run_age, onset)
     if duration is None:
         return tracker.get_slot("duration")  # None or "unknown"
     if not _set_together(tracker.events, "duration", "run_age"):
         return duration  # the runner dated the pain itself
-    return pain_age_hours(duration, _hours(tracker.get_slot("run_age")), tracker.get_slot("onset"))
+    return pain_age_hours(duration, run_age, onset)
 
 
 def only_the_run_was_dated(tracker: Tracker) -> bool:

@@ -147,8 +147,8 @@ Found = tuple[float, int, int]
 _EXERCISE = (r"run|race|parkrun|session|workout|jog|reps|intervals|tempo|lsr|long run|xc|fartlek|ultra|"
              r"bleep test|beep test|pe|football|match|game|practice|class|gym|hill reps|track")
 RUN_EVENT = re.compile(
-    r"\b(?:run|ran|runs|running|jog|jogged|jogging|race|raced|racing|parkrun|reps|intervals|session|workout|tempo|long run|"
-    rf"marathon|half|10k|5k|trail|hike|hill|hills|miles|km|training|track|sprints?|speedwork|{_EXERCISE})\b"
+    r"\b(?:ran|runs|running|jogged|jogging|raced|racing|"
+    rf"marathon|half|10k|5k|trail|hike|hill|hills|miles|km|training|sprints?|speedwork|{_EXERCISE})\b"
 )
 RUN_AFTER = re.compile(rf"(?:'s|s')?(?:\s+(?!after\b|since\b|from\b)[a-z]+){{0,2}}?\s+(?:{_EXERCISE})\b")
 # Words that date the pain itself: "sore since my run yesterday", "it started

@@ -109,19 +109,18 @@ class Extraction:
 
     def value(self, fact: str) -> str | float | None:
         """The value the runner gave for a core fact or duration, if any."""
-        found = [m for m in self.mentions if m.fact == fact and m.present]
-        if not found:
+        chosen = self.mention(fact)
+        if chosen is None:
             return None
-        if fact in ("duration", "run_age"):
-            return float(found[0].value)
-        return self.mention(fact).value
+        return float(chosen.value) if fact in ("duration", "run_age") else chosen.value
 
     def mention(self, fact: str) -> Mention | None:
-        """The mention that gives a core fact its value: the most telling value,
-        a described pain before one merely said ("sore but dull"), then the first."""
+        """The mention that gives a fact its value: for a core fact the most
+        telling value, a described pain before one merely said ("sore but
+        dull"), then the first; for a duration or the run's age, the first."""
         found = [m for m in self.mentions if m.fact == fact and m.present]
-        if not found:
-            return None
+        if not found or fact not in CORE_FACTS:
+            return found[0] if found else None
         order = _priority(fact)
         return min(found, key=lambda m: (order.index(m.value), m.answer_only, m.start))
 

@@ -160,13 +160,12 @@ def _chosen_mentions(found: Extraction) -> List[Any]:
     the extractor's choice (the most telling pain, for example) must win.
     """
     chosen = [found.mention(fact) for fact in CORE_FACTS]
-    run_age, duration = found.value("run_age"), found.value("duration")
-    if duration is not None and duration != run_age:
+    duration, run_age = found.mention("duration"), found.mention("run_age")
+    if duration is not None and not (run_age is not None and duration.value == run_age.value):
         # A duration equal to the run's age dated only the run ("hill reps
         # yesterday"): how long the pain has lasted is still asked.
-        chosen.append(next(m for m in found.mentions if m.fact == "duration" and m.value == f"{duration:g}"))
-    if run_age is not None:
-        chosen.append(next(m for m in found.mentions if m.fact == "run_age"))
+        chosen.append(duration)
+    chosen.append(run_age)
     return [m for m in chosen if m is not None] + [m for m in found.mentions if m.fact == "sign"]
 
 
