@@ -565,6 +565,8 @@ def test_whole_message_answer(text, answer):
 
 # Ordinary running talk: none of these may raise a sign it does not state.
 RUNNING_TALK = [
+    # Nouns that spaCy's lookup table reads as comparatives of sign words.
+    ("my cadence is 155, what's a good number", ["numbness"]),
     ("I was out of breath at the end of my 10k", ["breathlessness"]),
     ("I was breathless after the hill reps", ["breathlessness"]),
     ("gasping at the finish line lol", ["breathlessness"]),
