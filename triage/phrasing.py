@@ -15,7 +15,9 @@ import re
 ASKING_WORDS = (r"how|what|whats|what's|why|which|should|shall|is|isn't|are|does|can(?!['’]t)|do (?:i|you|my)|"
                 # A modal and its subject open a question too: "will doing strength
                 # training help", "could weak glutes be why", "did i do too much".
-                r"(?:will|would|could) (?:i|you|my|doing|running|weak|tight|bad)|did i")
+                r"(?:will|would|could) (?:i|you|my|doing|running|weak|tight|bad)|did i|"
+                # Whether a thing works: "do menthol gels work", "does foam rolling actually help".
+                r"(?:do|does) (?:\w+ ){1,3}(?:actually |really |even )?(?:work|help|matter|do anything)")
 # These open questions too, but also answers to the assessment's questions
 # ("when i run downhill", "could be since monday", "did a long run sunday").
 ANSWER_TOO_WORDS = r"when|where|who|could|do|did|will|would|any"
@@ -25,7 +27,7 @@ ASKING_START = re.compile(rf"(?:{ASKING_WORDS})\b")
 ASKING_PHRASE = re.compile(
     r"\b(what (do|should|can|shall) i|how (long|do|can|should|often|much|soon)|should i|can i|"
     r"is (that|this|it) (normal|ok|okay|bad|serious|fine|common)|why (do|does|is|are|am)|"
-    r"could (that|this|it) be|(difference|diff) between)\b"
+    r"could (that|this|it) be|(difference|diff) between|anything (serious|to worry about))\b"
 )
 # Requests that ask without a question word: "best stretches for tight calves",
 # "tips for sore quads", "ice or heat for stiff calves", "warm up routine pls",
@@ -50,9 +52,26 @@ CALLS_FOR_HELP = re.compile(
     r"\b(emergency|ambulance|paramedics?|999|911|112|a&e|er|hospital|dying|collaps\w*|passed out|"
     r"faint\w*|breath\w*|help)\b"
 )
-CLAUSE_BREAK = re.compile(r"[,;:!.]+\s*")
+# Punctuation, a dash, or an emoji ("quads are in bits 😩 is downhill worse") ends a clause.
+CLAUSE_BREAK = re.compile(r"(?:[,;:!.]|\s-+\s|[\u2600-\u27bf\U0001f000-\U0001faff])+\s*")
 # Pain words the lexicon leaves out of the pain type ("it hurts", "pain in my calf").
 HURTS = re.compile(r"\b(?:hurt\w*|pain\w*|injur\w*|agony|killing)\b")
+
+
+# Question words and pronouns as typed on a phone: read as their full forms
+# by every check below ("wat is it", "shud i run", "hw long does doms last").
+PHONE_SPELLINGS = {
+    "wat": "what", "wot": "what", "wht": "what", "wats": "whats", "wots": "whats", "hw": "how",
+    "shud": "should", "shld": "should", "cn": "can", "wen": "when",
+    "u": "you", "ur": "your", "isit": "is it", "dnt": "don't",
+}
+PHONE_WORD = re.compile(r"\b(" + "|".join(map(re.escape, PHONE_SPELLINGS)) + r")\b")
+
+
+def plain(text: str) -> str:
+    """Lower case, straight apostrophes, phone spellings written out."""
+    lowered = text.lower().replace("’", "'")
+    return PHONE_WORD.sub(lambda m: PHONE_SPELLINGS[m.group(1)], lowered)
 
 
 def says_it_hurts(text: str) -> bool:
@@ -60,16 +79,16 @@ def says_it_hurts(text: str) -> bool:
 
 
 def opens_like_a_question(text: str) -> bool:
-    return bool(ASKING_START.match(text.strip().lower()))
+    return bool(ASKING_START.match(plain(text).strip()))
 
 
 def looks_like_a_question(text: str) -> bool:
-    lowered = text.strip().lower()
+    lowered = plain(text).strip()
     return lowered.endswith("?") or bool(QUESTION_START.match(lowered))
 
 
 def speaks_of_themself(text: str) -> bool:
-    return bool(FIRST_PERSON.search(text.lower().replace("’", "'")))
+    return bool(FIRST_PERSON.search(plain(text)))
 
 
 def calls_for_help(text: str) -> bool:
@@ -77,13 +96,13 @@ def calls_for_help(text: str) -> bool:
 
 
 def is_request(text: str) -> bool:
-    return bool(REQUEST.search(text.lower().strip()))
+    return bool(REQUEST.search(plain(text).strip()))
 
 
 def asks_something(text: str) -> bool:
     """True when any part of the message is a question or a request, even inside
     a report, or when the message only names a topic."""
-    lowered = text.lower()
+    lowered = plain(text)
     if "?" in lowered or ASKING_PHRASE.search(lowered) or REQUEST.search(lowered) or names_a_topic(lowered):
         return True
     return any(opens_like_a_question(clause) for clause in CLAUSE_BREAK.split(lowered))

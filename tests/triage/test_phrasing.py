@@ -15,6 +15,13 @@ from triage.phrasing import asks_something, looks_like_a_question, opens_like_a_
         ("when i run downhill", False),
         ("did a long run sunday", False),
         ("my calf hurts", False),
+        # Whether a thing works, and question words typed on a phone.
+        ("do compression socks even work for recovery", True),
+        ("does foam rolling actually help", True),
+        ("do a lot of hills on my runs", False),
+        ("wat causes shin splints", True),
+        ("hw long does doms last", True),
+        ("y", False),
     ],
 )
 def test_opens_like_a_question(text, expected):
@@ -37,6 +44,10 @@ def test_opens_like_a_question(text, expected):
         ("shin splnts", True),
         ("my calf", False),
         ("left calf, both legs really", False),
+        # An emoji ends a clause like a full stop does.
+        ("quads are in bits after the fell race 😩 is downhill worse for soreness", True),
+        ("quads are in bits after the fell race 😩 downhill mostly", False),
+        ("cramps after 10 min then settle when i stop, anything serious", True),
     ],
 )
 def test_asks_something_finds_a_question_inside_a_report(text, expected):
