@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.answer import answer_what_the_report_asks
-from actions.messages import checklist_buttons, checklist_signs, questions, sign_check_question, triage_text
+from actions.messages import checklist_buttons, checklist_signs, of_them, questions, sign_check_question, triage_text
 from actions.readers import leans_to, reply_as_answer, signs_leaned_to
 from triage.answer_reader import check_slot
 from actions.tracker_facts import (
@@ -34,6 +34,7 @@ from actions.tracker_facts import (
     signs_in_latest_message,
     signs_to_check_in_latest_message,
     SOMEONE_ELSE,
+    THE_WRITER,
     times_asked_in_a_row,
 )
 from triage.durations import dates_the_pain, onset_from_ages
@@ -396,7 +397,7 @@ class ActionStartAssessment(Action):
             events.append(SlotSet(slot, said_now[-1]["value"] if said_now else None))
         events.append(SlotSet("signs", signs_in_latest_message(tracker) or None))
         about_them = bool(latest_entities(tracker, "subject"))
-        events.append(SlotSet("subject", SOMEONE_ELSE if about_them else None))
+        events.append(SlotSet("subject", SOMEONE_ELSE if about_them else THE_WRITER))
         answer_what_the_report_asks(dispatcher, tracker.latest_message.get("text") or "")
         dispatcher.utter_message(text=INTRO_THEM if about_them else INTRO)
         return events
@@ -454,7 +455,10 @@ class AskQuestion(Action, ABC):
 
     def _spec(self, tracker: Tracker) -> dict:
         if self.slot == SIGN_CHECK:
-            return sign_check_question(_sign_asked_back(tracker))
+            spec = sign_check_question(_sign_asked_back(tracker))
+            if tracker.get_slot("subject") == SOMEONE_ELSE:
+                return {**spec, "text": of_them(spec["text"])}  # "does their leg look out of shape?"
+            return spec
         spec = questions()[self.slot]
         if tracker.get_slot("subject") == SOMEONE_ELSE and "them" in spec:
             return {**spec, "text": spec["them"]}  # "How long have they had it?"

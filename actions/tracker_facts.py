@@ -82,12 +82,16 @@ def latest_entities(tracker: Tracker, entity: str) -> list[dict]:
 
 
 SOMEONE_ELSE = "someone_else"  # the `subject` slot when the person assessed is not the writer
+THE_WRITER = "the_writer"  # ... and when it is the writer
 
 
 def about_them(tracker: Tracker) -> bool:
     """Is the person assessed someone other than the writer? Set when the
-    assessment starts; an emergency in the very first message reads it there."""
-    return tracker.get_slot("subject") == SOMEONE_ELSE or bool(latest_entities(tracker, "subject"))
+    assessment starts; an emergency in the very first message reads it there.
+    Once the writer's own assessment has started, a reply that speaks of
+    someone else ("none for me, my brother was short of breath") changes nothing."""
+    subject = tracker.get_slot("subject")
+    return subject == SOMEONE_ELSE or (subject != THE_WRITER and bool(latest_entities(tracker, "subject")))
 
 
 def latest_answer(tracker: Tracker) -> str | None:

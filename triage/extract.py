@@ -19,6 +19,7 @@ from __future__ import annotations
 import itertools
 import re
 import sys
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -249,7 +250,8 @@ class _Reading:
         self.contexts = [s for s in spans if s.kind == "context"]
         unsure = [s for s in spans if s.kind == "unsure"]
         self.pseudo_at = [reach > 0 for reach in _reach(len(doc), [s for s in spans if s.kind == "pseudo"])]
-        self.other_at = self._other_person_scope([s for s in spans if s.kind == "other"])
+        self.other_cues = [s for s in spans if s.kind == "other"]
+        self.other_at = self._other_person_scope(self.other_cues)
         places = [s for s in spans if s.kind in ("location", "leg", "touching")]
         # "back" in "the back of my leg" is the leg, and "hand" in "my hand on it"
         # the one touching it: a cue inside a place of the leg or a touch is none.
@@ -258,7 +260,7 @@ class _Reading:
         self.leg_clauses = {self.clause_ids[s.start] for s in places}
         # Sentences proper ("... blue, but that's the tape" is one): a number per token.
         self.full_sentence_ids = list(itertools.accumulate(
-            int(t.text in self.r.clause_ends or t.is_space) for t in self.doc))
+            int(self._ends_clause(t)) for t in self.doc))
         self.unsure_at = [reach > 0 for reach in _reach(len(doc), unsure)]
         # The words between a near sign's halves are not part of it: a "not"
         # there ("leg isn't cold or pale") is a cue for what follows too.
@@ -333,7 +335,20 @@ class _Reading:
                        self._aside(span), answer_only=span.tag == ANSWER_ONLY)
 
     def _of_other(self, span: Span) -> bool:
-        return any(self.other_at[span.start:span.end])
+        return any(self.other_at[span.start:span.end]) or (span.kind == "location" and self._refers_back(span.start))
+
+    def _refers_back(self, start: int) -> bool:
+        """A place with no owner, said after someone else in the same sentence,
+        is theirs: "her lower leg looks bent, there's a kink halfway down the
+        shin". A word of the writer's own between them ends that ("... and I
+        think the knee too")."""
+        sentence = self.full_sentence_ids[start]
+        for cue in self.other_cues:
+            if cue.end <= start and self.full_sentence_ids[cue.start] == sentence:
+                between = self.doc[cue.end:start]
+                if not any(t.lower_ in self.r.first_person for t in between):
+                    return True
+        return False
 
     def _aside(self, span: Span) -> str:
         """Why the sentence sets this fact aside from the leg's own, or ""."""
@@ -389,6 +404,8 @@ class _Reading:
     def _answer_after(self, end: int) -> str | None:
         """'Swelling? No.' denies it, 'Red: yes' states it, 'Warm? not sure' doubts it."""
         doc = self.doc
+        while end < len(doc) and doc[end].norm_ in self.r.answer_hedges:
+            end += 1  # "puffy maybe? no actually": the hedge before the runner's own answer
         if end < len(doc) and doc[end].text in self.r.answer_separators:
             end += 1
         elif end + 1 < len(doc) and not (doc[end + 1].is_punct or doc[end + 1].is_space):
@@ -538,7 +555,7 @@ class _Reading:
         the denied sign, affirmed for the present?"""
         said = []
         for token in self.doc[contrast + 1:contrast + 1 + self.r.reach + 1]:
-            if token.text in self.r.clause_ends or token.is_space or token.text == "," or token.norm_ == "and":
+            if self._ends_clause(token) or token.text == "," or token.norm_ == "and":
                 break  # "... but it is now, and it's hot": the take-back ends with its clause
             if not token.is_punct:
                 said.append(token.norm_)
@@ -548,7 +565,7 @@ class _Reading:
 
     def _ends_scope(self, i: int) -> bool:
         token = self.doc[i]
-        if token.text in self.r.clause_ends or token.is_space or token.lower_ in self.r.terminators:
+        if self._ends_clause(token) or token.lower_ in self.r.terminators:
             return True
         if token.norm_ == "and" and i + 1 not in self.term_starts:
             return True  # "no swelling and feels hot": "and" joins clauses, not list items
@@ -588,12 +605,17 @@ class _Reading:
             i -= 1
         return i
 
+    def _ends_clause(self, token: _Token) -> bool:
+        """A sentence end, a line break, or an emoji ("legs sore 😩 my head is
+        pounding" is two clauses, as if a full stop stood there)."""
+        return token.text in self.r.clause_ends or token.is_space or _is_symbol(token.text)
+
     def _clause_ids(self, commas: bool = True) -> list[int]:
         """A number per token that changes at every clause boundary: a sentence
         end or a contrast ("but"), and with `commas` a comma or a new subject ("and it")."""
         ids, clause = [], 0
         for i, token in enumerate(self.doc):
-            if token.text in self.r.clause_ends or token.is_space or token.lower_ in self.r.contrasts or (
+            if self._ends_clause(token) or token.lower_ in self.r.contrasts or (
                     commas and (token.text == "," or self._starts_new_clause(i))):
                 clause += 1
             ids.append(clause)
@@ -638,11 +660,16 @@ class _Reading:
         """'wasn't breathless during the race but now I am': the race was then, the sign is now."""
         for j in range(end, min(len(self.doc), end + self.r.max_scope)):
             token = self.doc[j]
-            if token.text in self.r.clause_ends or token.is_space:
+            if self._ends_clause(token):
                 return False
             if token.lower_ in self.r.contrasts:
                 return self._taken_back(j)
         return False
+
+
+def _is_symbol(text: str) -> bool:
+    return bool(text) and all(unicodedata.category(c) in ("So", "Sk", "Mn", "Cf") for c in text) \
+        and any(unicodedata.category(c) == "So" for c in text)
 
 
 def _reach(length: int, spans, skip: dict[Span, tuple[int, int]] | None = None) -> list[int]:

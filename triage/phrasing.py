@@ -45,6 +45,7 @@ REQUEST = re.compile(
 QUESTION_START = re.compile(rf"(?:{ASKING_WORDS}|{ANSWER_TOO_WORDS})\b")
 # The runner speaks of themself: "my calf", "I can't", "me".
 FIRST_PERSON = re.compile(r"\b(i|i'm|im|i've|ive|i'd|my|me|mine|myself)\b")
+SUBJECT_I = re.compile(r"\b(i|i'm|im|i've|ive|i'd|me|myself)\b")
 # Words that ask for emergency help whatever else a message says. A message the
 # classifier took for an emergency keeps it if it has one of these, even with
 # no warning sign the extractor knows ("should i call an ambulance?").
@@ -89,6 +90,12 @@ def looks_like_a_question(text: str) -> bool:
 
 def speaks_of_themself(text: str) -> bool:
     return bool(FIRST_PERSON.search(plain(text)))
+
+
+def speaks_as_i(text: str) -> bool:
+    """'I' or 'me', not only 'my': "my son can't breathe" speaks of the son alone,
+    "none for me, my brother was short of breath" of the writer too."""
+    return bool(SUBJECT_I.search(plain(text)))
 
 
 def calls_for_help(text: str) -> bool:

@@ -37,7 +37,8 @@ from triage.engine import assess
 from triage.extract import CORE_FACTS, ANSWER_ONLY, Extraction, extract
 from triage.sign_reader import SignReader, combine, load_or_train, signs_in_rules
 from triage.phrasing import (asks_something, calls_for_help, is_request, looks_like_a_question, names_a_condition,
-                             names_the_legs, opens_like_a_question, says_it_hurts, speaks_of_themself, states_a_pain)
+                             names_the_legs, opens_like_a_question, says_it_hurts, speaks_as_i, speaks_of_themself,
+                             states_a_pain)
 
 # Intents that never carry facts: when facts are found, the message is inform.
 # Whole-message answers ("not sure", "none of these") and their intents.
@@ -208,8 +209,12 @@ def _certain_intent(found: Extraction, text: str, predicted: Optional[str], conf
     report, decided by the message's shape and whether it speaks of the
     runner's own pain; then facts that make a report or an answer certain.
     """
-    if assess(found.facts()).level == "emergency":
-        return "emergency"  # a red flag never depends on the classifier
+    if assess(found.facts()).level == "emergency" and not (found.someone_else and speaks_as_i(text)):
+        # A red flag never depends on the classifier. One said only of someone
+        # else by a writer who also speaks of themself ("none for me, my brother
+        # was short of breath") is the conversation's to weigh: theirs in an
+        # assessment about them, asked back in the writer's own (actions/tracker_facts.py).
+        return "emergency"
     if found.answer in WHOLE_ANSWERS:
         return WHOLE_ANSWERS[found.answer]
     if found.someone_else and predicted in ("ask_question", "out_of_scope", "report_pain", None):

@@ -575,7 +575,7 @@ async def test_start_assessment_forgets_the_last_one_and_keeps_what_this_message
         "duration": "48",
         "run_age": None,
         "signs": {"swelling": True, "redness": False},
-        "subject": None,
+        "subject": "the_writer",
     }
     assert len(dispatcher.messages) == 1
     assert "not sure" in dispatcher.messages[0]["text"] and "stop" in dispatcher.messages[0]["text"]

@@ -198,3 +198,11 @@ def test_a_result_about_someone_else_speaks_of_them():
     assert "Your" not in why and "Their pain" in why
     assert of_them("Your pain gets worse when you move, or makes you limp.") == \
         "Their pain gets worse when they move, or makes them limp."
+
+
+async def test_a_reply_about_someone_else_leaves_the_writers_own_result_in_their_voice(dispatcher, domain):
+    # "none for me, my brother was short of breath": the writer's own assessment stays theirs.
+    slots = {**DOMS, "subject": "the_writer"}
+    _, _, text = await run_triage(domain, dispatcher, slots, text="none for me, my brother was short of breath",
+                                  entities=[{"entity": "subject", "value": "someone_else", "role": "only"}])
+    assert "person you are writing for" not in text

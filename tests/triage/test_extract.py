@@ -97,6 +97,18 @@ def test_pain_type_not_set(text):
     assert "pain_type" not in facts(text)
 
 
+def test_a_pain_of_another_body_part_is_not_the_legs():
+    # An emoji or a bracket ends the leg's clause: the head is pounding, the legs are sore.
+    assert facts("legs sore after yday's run 😩 (also my head is pounding, work xmas party lol)").get(
+        "pain_type") != "throbbing"
+
+
+def test_a_place_said_after_someone_else_is_theirs():
+    found = extract("shes in agony, and her lower leg looks bent, theres a kink halfway down the shin")
+    assert found.someone_else and found.facts()["signs"].get("deformity") is True
+    assert found.facts()["location"] == "shin"
+
+
 def test_denied_pain_type_leaves_the_other():
     assert facts("not sharp, more of a dull ache")["pain_type"] == "dull_ache"
     assert facts("i wouldn't say it's sharp, more throbbing")["pain_type"] == "throbbing"
@@ -220,6 +232,7 @@ SPREADS = [
     ("it's the whole muscle", "widespread"),
     ("dull ache in both thighs", "widespread"),
     ("general achiness", "widespread"),
+    ("all over the muscle, nothin pinpoint", "widespread"),
     ("one spot on my shin bone", "one_spot"),
     ("I can point to it with one finger", "one_spot"),
     ("it's in one place", "one_spot"),
