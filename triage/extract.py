@@ -151,6 +151,7 @@ def extract(text: str, now: datetime | None = None) -> Extraction:
     reading = _Reading(doc, matcher.phrases(doc), matcher)
     mentions = reading.mentions()
     mentions = _with_onset_delay(text, mentions)
+    mentions = _place_of_the_pain(text, mentions)
     now = now or datetime.now()
     said = duration_said(text, now)
     if said is not None:
@@ -758,6 +759,35 @@ def _with_onset_delay(text: str, mentions: list[Mention]) -> list[Mention]:
     value = "during_run" if delay.during else onset_after(delay.hours)
     kept = [m for m in mentions if not (m.fact == "onset" and m.start < delay.end and delay.start < m.end)]
     return kept + [Mention("onset", value, delay.start, delay.end)]
+
+
+def _place_of_the_pain(text: str, mentions: list[Mention]) -> list[Mention]:
+    """One place from several: the one the runner says hurts most ("calves
+    mostly, hammies a bit"); else, with places in both the upper and the lower
+    leg ("calves and quads"), the whole leg (lexicon: leg_regions)."""
+    places = [m for m in mentions if m.fact == "location" and m.present]
+    if len(places) < 2:
+        return mentions
+    lexicon = _matcher().lexicon
+    main = [m for m in places if _marked(text, m, lexicon["main_place"])]
+    minor = [m for m in places if _marked(text, m, lexicon["minor_place"])]
+    if main or minor:
+        chosen = (main or [m for m in places if m not in minor] or places)[0]
+        return [m for m in mentions if m not in places or m is chosen]
+    said = {m.value for m in places}
+    regions = lexicon["leg_regions"]
+    if said & set(regions["upper"]) and said & set(regions["lower"]):
+        whole = Mention("location", "whole_leg", places[0].start, places[-1].end, other=places[0].other)
+        return [m for m in mentions if m not in places] + [whole]
+    return mentions
+
+
+def _marked(text: str, place: Mention, words: list[str]) -> bool:
+    """Is the place said with one of these words just before or after it ("mostly the quads", "calves a bit")?"""
+    pattern = "|".join(map(re.escape, words))
+    before, after = text[max(0, place.start - 16):place.start].lower(), text[place.end:place.end + 14].lower()
+    return bool(re.search(rf"\b(?:{pattern})\s+(?:(?:in\s+)?(?:the|my|both|his|her)\s+)?$", before)
+                or re.match(rf"\w*\s*(?:{pattern})\b", after))
 
 
 def _whole_answer(text: str, mentions: list[Mention]) -> str | None:

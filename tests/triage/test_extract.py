@@ -173,6 +173,12 @@ def test_onset_is_not_a_duration():
 # --------------------------------------------------------------- location
 
 LOCATIONS = [
+    # Places in the upper and the lower leg are the whole leg, unless one hurts most.
+    ("calves and quads ache", "whole_leg"),
+    ("thighs and calves, both legs", "whole_leg"),
+    ("calves mostly, hammies a bit", "calf"),
+    ("both thighs and calves but mostly the quads", "thigh"),
+    ("quads and hamstrings, both legs", "thigh"),
     ("my shins are killing me", "shin"),
     ("shin splints again", "shin"),
     ("shinsplints", "shin"),
