@@ -44,6 +44,13 @@ NO_ANSWER = (
     "I can answer questions about sore legs after running (causes, prevention, "
     "recovery, red flags), or check your own leg pain if you tell me what hurts."
 )
+# A question the article does not answer, asked in the middle of the
+# assessment ("why does that matter?", "what about my blisters?"): the
+# questions go on, so say what they are for rather than offer to check the pain.
+NO_ANSWER_MID_ASSESSMENT = (
+    "I can't answer that from the article. Each of my questions helps me judge how urgent your pain is, "
+    "so let's finish them first."
+)
 IN_GENERAL = "In general, the article says this. Your own pain comes next: I'll ask a few questions."
 SEARCH_DOWN = (
     "Sorry, I can't search the article right now. If you tell me what hurts, "
@@ -137,7 +144,13 @@ class ActionAnswerQuestion(Action):
         found, answer = _searched(dispatcher, lambda: searcher().answer(question))
         if not found:
             return []
-        if answer is None and chit_chat:
+        pending = tracker.get_slot("requested_slot") if tracker.active_loop_name else None
+        if answer is None and pending:
+            # "everywhere basically" answers the pending question: the form
+            # takes it, and a decline would only confuse.
+            if not _answers_the_pending_question(tracker, pending, question):
+                dispatcher.utter_message(text=NO_ANSWER_MID_ASSESSMENT, json_message={"no_answer": True})
+        elif answer is None and chit_chat:
             # What the classifier called out of scope and the search cannot
             # answer either: the plain "I can only help with leg pain" reply.
             dispatcher.utter_message(response="utter_out_of_scope")
@@ -156,6 +169,12 @@ class ActionAnswerQuestion(Action):
         else:
             reply(dispatcher, answer, "")
         return []
+
+
+def _answers_the_pending_question(tracker, pending: str, text: str) -> bool:
+    from actions.readers import reply_as_answer  # it builds on this module's searcher
+
+    return bool(latest_entities(tracker, pending)) or reply_as_answer(pending, text) is not None
 
 
 def answer_what_the_report_asks(dispatcher, text: str) -> None:

@@ -68,7 +68,9 @@ STARTS_THE_PAIN = re.compile(
 # What follows an amount that makes it the onset: "2 days later", "12 hours
 # after my run", and, for less than a run's length, "20 minutes into my run"
 # ("3 days in and it still hurts" is a duration).
-ONSET_AFTER = re.compile(r"\s*(?:or\s+so\s+|-?ish\s+)?(?:later|after|afterwards)\b")
+# "2 days later", "an hour after", "within an hour of finishing", "a few hours o finishin".
+ONSET_AFTER = re.compile(r"\s*(?:or\s+so\s+|-?ish\s+)?(?:later|after|afterwards|efter|"
+                         r"(?:of|o)\s+(?:finish\w*|stopp\w*|getting\s+(?:home|in|back)|the\s+end))\b")
 DURING_AFTER = re.compile(r"\s*(?:into|in\b(?!\s+a\s+row)|of\s+(?:running|jogging|my\s+run|the\s+run|the\s+race))\b")
 LONGEST_RUN_HOURS = 12
 # What follows an amount that is not about the pain: how often ("5 days a

@@ -252,6 +252,7 @@ class _Reading:
         unsure = [s for s in spans if s.kind == "unsure"]
         self.pseudo_at = [reach > 0 for reach in _reach(len(doc), [s for s in spans if s.kind == "pseudo"])]
         self.other_cues = [s for s in spans if s.kind == "other"]
+        self.pain_free = [s for s in spans if s.kind == "pain_free"]
         self.other_at = self._other_person_scope(self.other_cues)
         places = [s for s in spans if s.kind in ("location", "leg", "touching")]
         # "back" in "the back of my leg" is the leg, and "hand" in "my hand on it"
@@ -321,6 +322,8 @@ class _Reading:
             first, last = self.doc[span.start], self.doc[span.end - 1]
             return Mention(fact, value, first.idx, last.idx + len(last.text), True, self._of_other(span),
                            self._aside(span))
+        if fact == "onset" and self._pain_free_then(span):
+            return None
         stated = span.tag != "absent"
         if scope == "listed_neg":
             # A denial run down a list denies its items; a phrase that already
@@ -334,6 +337,15 @@ class _Reading:
         first, last = self.doc[span.start], self.doc[span.end - 1]
         return Mention(fact, value, first.idx, last.idx + len(last.text), present, self._of_other(span),
                        self._aside(span), answer_only=span.tag == ANSWER_ONLY)
+
+    def _pain_free_then(self, span: Span) -> bool:
+        """'felt fine on the run': a time said with a word that the legs were
+        fine then. 'fine til about mile 14' dates the pain: what comes after
+        "until" is when it began."""
+        clause = self.clause_ids[span.start]
+        return any(self.clause_ids[cue.start] == clause
+                   and not any(t.lower_ in self.r.until for t in self.doc[cue.end:span.start])
+                   for cue in self.pain_free)
 
     def _of_other(self, span: Span) -> bool:
         return any(self.other_at[span.start:span.end]) or (span.kind == "location" and self._refers_back(span.start))
@@ -912,7 +924,7 @@ def _phrase_table(lexicon: dict) -> dict[Label, list[str]]:
     table: dict[Label, list[str]] = {Label("unsure"): context["possible"], Label("pseudo"): context["pseudo"],
                                      Label("other"): _other_people(context["other_person"]), Label("ordinary"): lexicon["ordinary"],
                                      **{Label(kind): context[kind] for kind in ("elsewhere", "explained", "figure", "long_standing", "resolved",
-                                                                              "touching")},
+                                                                              "touching", "pain_free")},
                                      Label("leg"): context["leg_words"]}
     for fact in CORE_FACTS:
         for value, phrases in lexicon[fact].items():

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 import actions.answer
-from actions.answer import NO_ANSWER, SEARCH_DOWN, ActionAnswerQuestion
+from actions.answer import NO_ANSWER, NO_ANSWER_MID_ASSESSMENT, SEARCH_DOWN, ActionAnswerQuestion
 from actions.assessment import ActionStartAssessment
 from knowledge.article import load_article
 from knowledge.search import Answer, Hit
@@ -109,6 +109,24 @@ async def test_no_confident_answer_says_so_plainly(monkeypatch, dispatcher, doma
     assert "doesn't cover that" in message["text"]
     assert "tell me what hurts" in message["text"]  # what the bot can do instead
     assert "**" not in message["text"] and ">" not in message["text"]  # plain text
+
+
+async def test_mid_assessment_a_declined_question_says_what_the_questions_are_for(monkeypatch, dispatcher, domain):
+    use_searcher(monkeypatch, FakeSearcher(result=None))
+    tracker = make_tracker(domain, intent="ask_question", text="why does that matter lol",
+                           slots={"requested_slot": "location"}, active_loop="assessment_form")
+    await ActionAnswerQuestion().run(dispatcher, tracker, domain)
+    assert [m["text"] for m in dispatcher.messages] == [NO_ANSWER_MID_ASSESSMENT]
+
+
+async def test_mid_assessment_a_reply_that_answers_the_question_gets_no_decline(monkeypatch, dispatcher, domain):
+    # "everywhere basically" answers "one spot or spread?": the form takes it.
+    use_searcher(monkeypatch, FakeSearcher(result=None))
+    tracker = make_tracker(domain, intent="ask_question", text="everywhere basically",
+                           entities=[{"entity": "spread", "value": "widespread"}],
+                           slots={"requested_slot": "spread"}, active_loop="assessment_form")
+    await ActionAnswerQuestion().run(dispatcher, tracker, domain)
+    assert dispatcher.messages == []
 
 
 async def test_a_message_without_text_asks_the_searcher_with_an_empty_question(monkeypatch, dispatcher, domain):

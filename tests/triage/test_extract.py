@@ -117,6 +117,12 @@ def test_denied_pain_type_leaves_the_other():
 # ------------------------------------------------------------------ onset
 
 ONSETS = [
+    # A time said with "fine" is when there was no pain yet.
+    ("felt fine on the run but the next morning my calves were stiff", "next_day"),
+    ("fine during the run, sore right after", "right_after"),
+    # Hours "of finishing" date the onset from the end of the run.
+    ("the heaviness comes on within an hour of finishing", "right_after"),
+    ("since finishing my morning run my foot hurts", "right_after"),
     ("it started during the run", "during_run"),
     ("calf went mid run", "during_run"),
     ("felt it halfway round parkrun", "during_run"),
