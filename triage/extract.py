@@ -253,6 +253,7 @@ class _Reading:
         self.pseudo_at = [reach > 0 for reach in _reach(len(doc), [s for s in spans if s.kind == "pseudo"])]
         self.other_cues = [s for s in spans if s.kind == "other"]
         self.pain_free = [s for s in spans if s.kind == "pain_free"]
+        self.degree_hedges = [s for s in spans if s.kind == "degree_hedge"]
         self.other_at = self._other_person_scope(self.other_cues)
         places = [s for s in spans if s.kind in ("location", "leg", "touching")]
         # "back" in "the back of my leg" is the leg, and "hand" in "my hand on it"
@@ -365,6 +366,8 @@ class _Reading:
 
     def _aside(self, span: Span) -> str:
         """Why the sentence sets this fact aside from the leg's own, or ""."""
+        if span.kind == "sign" and span.value in self.r.asked_back_when_hedged and self._degree_hedged(span):
+            return "hedged"
         if span.kind == "location" or (span.kind == "sign" and span.value in self.r.whole_body_signs):
             return ""
         clause, sentence = self.clause_ids[span.start], self.full_sentence_ids[span.start]
@@ -382,6 +385,10 @@ class _Reading:
             if cue.kind not in ("elsewhere", "figure") and self.full_sentence_ids[cue.start] == sentence:
                 return cue.kind
         return ""
+
+    def _degree_hedged(self, span: Span) -> bool:
+        """'a bit dark', 'slightly darker': a degree hedge inside the sign's words or just before them."""
+        return any(c.kind == "degree_hedge" and span.start - 3 <= c.start < span.end for c in self.degree_hedges)
 
     def _cue_denied(self, start: int) -> bool:
         """A denial in the two words before a cue ("not from the tape", "isn't the sock")."""
@@ -925,7 +932,7 @@ def _phrase_table(lexicon: dict) -> dict[Label, list[str]]:
                                      Label("other"): _other_people(context["other_person"]), Label("ordinary"): lexicon["ordinary"],
                                      **{Label(kind): context[kind] for kind in ("elsewhere", "explained", "figure", "long_standing", "resolved",
                                                                               "touching", "pain_free")},
-                                     Label("leg"): context["leg_words"]}
+                                     Label("leg"): context["leg_words"], Label("degree_hedge"): context["degree_hedges"]}
     for fact in CORE_FACTS:
         for value, phrases in lexicon[fact].items():
             table[Label(fact, value)] = phrases

@@ -207,7 +207,6 @@ DEFORMITY = [
 
 # E5: dark urine or hardly passing urine after hard exercise.
 DARK_URINE = [
-    ("i think my pee is a bit dark?", {"dark_urine": True}),
     ("why is my wee brown?", {"dark_urine": True}),
     ("my urine looks like coca cola", {"dark_urine": True}),
     ("i haven't peed since the race yesterday", {"dark_urine": True}),
@@ -215,7 +214,6 @@ DARK_URINE = [
     ("no swelling but my pee is dark brown", {"dark_urine": True, "swelling": False}),
     ("my piss is brown", {"dark_urine": True}),
     ("i couldn't pee after the race", {"dark_urine": True}),
-    ("pee is a bit darker than normal but i think i'm just dehydrated", {"dark_urine": True}),
     ("only peed once since the race", {"dark_urine": True}),
     ("my wee is dark yellow, almost brown", {"dark_urine": True}),
     # Once missed: a denied ability ("can't seem to", "haven't been able to").
@@ -522,6 +520,19 @@ def test_every_emergency_sign_has_a_table():
     tables = {sign for _, found in EMERGENCIES for sign, value in found.items() if value is True}
     assert {"breathlessness", "chest_pain", "coughing_blood", "cold_pale_leg", "cannot_move",
             "tight_hard_muscle", "deformity", "dark_urine"} <= tables
+
+
+@pytest.mark.parametrize("text", [
+    "i think my pee is a bit dark?",
+    "pee is a bit darker than normal but i think i'm just dehydrated",
+    "pee was a bit dark this morning?? calves sore as well",
+])
+def test_a_hedged_dark_urine_is_asked_back_not_dropped(text):
+    """Slightly dark pee after a race is most often only concentrated urine:
+    "Just to check: is it like tea or cola?" decides (actions/assessment.py)."""
+    found = extract(text, NOW)
+    assert "dark_urine" not in found.signs()
+    assert [m.value for m in found.others if m.aside == "hedged"] == ["dark_urine"]
 
 
 @pytest.mark.parametrize("text", [
