@@ -648,17 +648,26 @@ class _Reading:
             return False
         ours = [c for c in self.contexts if c.value == span.value]
         clause = {self.clause_ids[i] for i in range(span.start, span.end)}
-        ordinary = any(c.tag == "ordinary" and self.clause_ids[c.start] in clause for c in ours)
+        sentence = {self.full_sentence_ids[i] for i in range(span.start, span.end)}
+        in_clause = any(c.tag == "ordinary" and self.clause_ids[c.start] in clause for c in ours)
+        # "pee ..., but it's pale now": the pee's colour, in any clause of its
+        # sentence, and only another word ("pale, cold foot") keeps it.
+        in_sentence = any(c.tag == "ordinary_sentence" and self.full_sentence_ids[c.start] in sentence for c in ours)
         # A word that keeps the sign counts anywhere in the sentence, commas or
         # not: "my wee is dark yellow, almost brown" is still the warning sign.
-        return ordinary and not self._kept_in(span, self.sentence_ids) and not self._taken_back_later(span.end)
+        ordinary = ((in_clause and not self._kept_in(span, self.sentence_ids))
+                    or (in_sentence and not self._kept_in(span, self.sentence_ids, others_only=True)))
+        return ordinary and not self._taken_back_later(span.end)
 
-    def _kept_in(self, span: Span, sentence_ids: list[int]) -> bool:
-        """Does a word that keeps this sign stand in its sentence (as `sentence_ids` cut them)?"""
+    def _kept_in(self, span: Span, sentence_ids: list[int], others_only: bool = False) -> bool:
+        """Does a word that keeps this sign stand in its sentence (as `sentence_ids` cut them)?
+        With `others_only`, the sign's own word ("pale") does not keep it."""
         sentence = {sentence_ids[i] for i in range(span.start, span.end)}
         resolved = [cue for cue in self.asides if cue.kind == "resolved"]
         return any(c.tag == "keep" and c.value == span.value and sentence_ids[c.start] in sentence
+                   and not (others_only and span.start <= c.start < span.end)
                    and not any(r.start <= c.start < r.end for r in resolved)  # "fine since" keeps nothing
+                   and not self._cue_denied(c.start)  # nor does "not tea coloured"
                    for c in self.contexts)
 
     def speaks_as_i_around(self, char: int) -> bool:
@@ -944,9 +953,10 @@ def _phrase_table(lexicon: dict) -> dict[Label, list[str]]:
         for rule, halves in enumerate(entry.get("near", [])):
             for side, phrases in enumerate(halves):
                 table[Label("near", sign, f"{rule}:{side}")] = phrases
-        for context_kind in ("ordinary", "keep"):
-            if f"{context_kind}_with" in entry:
-                table[Label("context", sign, context_kind)] = entry[f"{context_kind}_with"]
+        for context_kind, key in (("ordinary", "ordinary_with"), ("keep", "keep_with"),
+                                  ("ordinary_sentence", "ordinary_in_sentence")):
+            if key in entry:
+                table[Label("context", sign, context_kind)] = entry[key]
     return table
 
 

@@ -902,7 +902,7 @@ def test_lexicon_shape():
     assert set(lexicon["signs"]) == set(VOCABULARY.signs)
     for sign, entry in lexicon["signs"].items():
         assert entry.get("present"), sign
-        assert set(entry) <= {"present", "absent", "present_when_denied", "near", "ordinary_with", "keep_with",
+        assert set(entry) <= {"present", "absent", "present_when_denied", "near", "ordinary_with", "ordinary_in_sentence", "keep_with",
                               "keep_with_signs"}, sign
 
 

@@ -486,6 +486,10 @@ NOT_RED_FLAGS = [
     ("my wife says I look pale but that's the new baby, calves sore", {"cold_pale_leg": NOT_PRESENT}, "see_doctor"),
     ("shins went a bit blue but it was dye off his new socks, came off with soap", {"cold_pale_leg": NOT_PRESENT},
      "see_doctor"),
+    # Concentrated pee, and pee that is pale again, are neither dark urine nor a pale leg;
+    # a denied "tea coloured" keeps nothing.
+    ("pee was dark yellow, like strong orange squash, but ive had water and its pale now. not tea coloured",
+     {"dark_urine": NOT_PRESENT, "cold_pale_leg": NOT_PRESENT}, "see_doctor"),
     # A simile for a burning pain is not a hot leg.
     ("burning, like a hot poker down the back of the heel", {"warmth": NOT_PRESENT}, "see_doctor"),
     # A hedged sign the runner answers at once: "maybe? no".
