@@ -935,10 +935,17 @@ def _other_people(other: dict) -> list[str]:
     return other["phrases"] + named + described
 
 
+def _person_colours(colour: dict) -> list[str]:
+    """'i look pale', 'he go white': the whole person's colour, every subject with every verb and colour."""
+    return [f"{who} {verb} {shade}" for who in colour["subjects"] for verb in colour["verbs"]
+            for shade in colour["colours"]]
+
+
 def _phrase_table(lexicon: dict) -> dict[Label, list[str]]:
     context = lexicon["context"]
     table: dict[Label, list[str]] = {Label("unsure"): context["possible"], Label("pseudo"): context["pseudo"],
-                                     Label("other"): _other_people(context["other_person"]), Label("ordinary"): lexicon["ordinary"],
+                                     Label("other"): _other_people(context["other_person"]),
+                                     Label("ordinary"): lexicon["ordinary"] + _person_colours(context["person_colour"]),
                                      **{Label(kind): context[kind] for kind in ("elsewhere", "explained", "figure", "long_standing", "resolved",
                                                                               "touching", "pain_free")},
                                      Label("leg"): context["leg_words"], Label("degree_hedge"): context["degree_hedges"]}

@@ -267,6 +267,8 @@ def test_spread_not_set(text):
 # ------------------------------------------------------------ signs present
 
 SIGNS_PRESENT = [
+    # Looking at the leg is not the whole person's colour ("I look pale").
+    ("whole calf, and it looks bigger than the left one now that i look at it", "swelling"),
     ("my calf is swollen", "swelling"),
     ("calf swelling", "swelling"),
     ("ankle is really puffy", "swelling"),
