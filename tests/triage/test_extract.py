@@ -98,9 +98,13 @@ def test_pain_type_not_set(text):
 
 
 def test_a_pain_of_another_body_part_is_not_the_legs():
-    # An emoji or a bracket ends the leg's clause: the head is pounding, the legs are sore.
+    # An emoji ends the leg's clause: the head is pounding, the legs are sore.
     assert facts("legs sore after yday's run 😩 (also my head is pounding, work xmas party lol)").get(
         "pain_type") != "throbbing"
+
+
+def test_an_age_in_brackets_keeps_the_child_the_subject():
+    assert extract("my daughter (15) has had sore shins since starting cross country").someone_else
 
 
 def test_a_place_said_after_someone_else_is_theirs():
