@@ -116,14 +116,15 @@ class Extraction:
         return float(chosen.value) if fact in ("duration", "run_age") else chosen.value
 
     def mention(self, fact: str) -> Mention | None:
-        """The mention that gives a fact its value: for a core fact the most
-        telling value, a described pain before one merely said ("sore but
-        dull"), then the first; for a duration or the run's age, the first."""
+        """The mention that gives a fact its value: for a core fact one that
+        tells of the pain before one that only answers its question ("sore",
+        "a class straight after"), then the most telling value, then the
+        first; for a duration or the run's age, the first."""
         found = [m for m in self.mentions if m.fact == fact and m.present]
         if not found or fact not in CORE_FACTS:
             return found[0] if found else None
         order = _priority(fact)
-        return min(found, key=lambda m: (order.index(m.value), m.answer_only, m.start))
+        return min(found, key=lambda m: (m.answer_only, order.index(m.value), m.start))
 
     def signs(self) -> dict[str, bool]:
         """Each sign mentioned: True if present anywhere, else False."""
@@ -254,6 +255,7 @@ class _Reading:
         self.other_cues = [s for s in spans if s.kind == "other"]
         self.pain_free = [s for s in spans if s.kind == "pain_free"]
         self.degree_hedges = [s for s in spans if s.kind == "degree_hedge"]
+        self.onset_ties = [s for s in spans if s.kind == "onset_tie"]
         self.other_at = self._other_person_scope(self.other_cues)
         places = [s for s in spans if s.kind in ("location", "leg", "touching")]
         # "back" in "the back of my leg" is the leg, and "hand" in "my hand on it"
@@ -336,8 +338,17 @@ class _Reading:
         if fact != "sign" and not present:
             return None  # "not sharp" says nothing about which pain it is
         first, last = self.doc[span.start], self.doc[span.end - 1]
+        answer_only = span.tag == ANSWER_ONLY or (fact == "onset" and not self._tells_of_the_pain(span))
         return Mention(fact, value, first.idx, last.idx + len(last.text), present, self._of_other(span),
-                       self._aside(span), answer_only=span.tag == ANSWER_ONLY)
+                       self._aside(span), answer_only=answer_only)
+
+    def _tells_of_the_pain(self, span: Span) -> bool:
+        """Does the clause of this time also tell of the pain ("calves stiff the
+        next morning", "it started halfway")? "A bootcamp class straight after"
+        dates the class, not the pain."""
+        clause = self.clause_ids[span.start]
+        return any(self.clause_ids[s.start] == clause for s in self.facts if s.kind in ("pain_type", "location", "sign")) \
+            or any(self.clause_ids[t.start] == clause for t in self.onset_ties)
 
     def _pain_free_then(self, span: Span) -> bool:
         """'felt fine on the run': a time said with a word that the legs were
@@ -948,7 +959,8 @@ def _phrase_table(lexicon: dict) -> dict[Label, list[str]]:
                                      Label("ordinary"): lexicon["ordinary"] + _person_colours(context["person_colour"]),
                                      **{Label(kind): context[kind] for kind in ("elsewhere", "explained", "figure", "long_standing", "resolved",
                                                                               "touching", "pain_free")},
-                                     Label("leg"): context["leg_words"], Label("degree_hedge"): context["degree_hedges"]}
+                                     Label("leg"): context["leg_words"], Label("degree_hedge"): context["degree_hedges"],
+                                     Label("onset_tie"): context["onset_ties"]}
     for fact in CORE_FACTS:
         for value, phrases in lexicon[fact].items():
             table[Label(fact, value)] = phrases

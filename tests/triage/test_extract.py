@@ -174,6 +174,14 @@ def test_during_the_night_is_pain_at_rest():
     assert signs("it throbs during the night")["pain_at_rest"] is True
 
 
+def test_a_time_that_dates_something_else_only_answers_the_onset_question():
+    found = extract("did hill repeats then a bootcamp class straight after on wed and my legs are beyond sore")
+    assert found.mention("onset").answer_only
+    assert facts("my calf has hurt for 4 days, since the day after my race, and i drove home straight after it")[
+        "onset"] == "next_day"
+    assert "onset" not in facts("calf cramps up on every run, goes away when i finish and rest a bit")
+
+
 def test_onset_is_not_a_duration():
     found = facts("12 hours after my run my calves started aching")
     assert found["onset"] == "next_day"
