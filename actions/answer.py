@@ -123,6 +123,15 @@ def reply(dispatcher, answer, question: str, lead: str = "", not_discussed: str 
                              buttons=more_on_buttons(answer))
 
 
+def answer_if_found(dispatcher, question: str) -> bool:
+    """Reply with the article's answer if the search finds one; True if it did.
+    A search that fails says so, and counts as a reply."""
+    found, answer = _searched(dispatcher, lambda: searcher().answer(question))
+    if found and answer is not None:
+        reply(dispatcher, answer, question, not_discussed=_not_discussed(question))
+    return not found or answer is not None
+
+
 class ActionAnswerQuestion(Action):
     """Questions, and anything the classifier called out of scope that asks
     something: the article search, with its own decline logic, decides

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 ACRONYMS_FILE = Path(__file__).parent / "data" / "acronyms.yml"
 NOT_DISCUSSED_FILE = Path(__file__).parent / "data" / "not_discussed.yml"
+WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 
 
 @lru_cache(maxsize=1)
@@ -99,6 +100,7 @@ class Scores:
     lexical: "np.ndarray | None"
     # Similarity to each example question, by kind (on_topic, off_topic).
     examples: dict[str, "np.ndarray"]
+    words: int = 0  # how many words the question has
 
     def nearest_example(self, kind: str) -> float:
         found = self.examples.get(kind)
@@ -151,7 +153,7 @@ class Searcher:
         dense = self.index.scores(vector)
         lexical = self.lexical.scores(question) if method != "dense" else None
         examples = {kind: found.similarities(vector) for kind, found in self.index.examples.items()}
-        return Scores(dense=dense, lexical=lexical, examples=examples)
+        return Scores(dense=dense, lexical=lexical, examples=examples, words=len(WORD.findall(question)))
 
     def embed(self, question: str) -> "np.ndarray":
         """One question's vector (see knowledge.embedder: the model's own steps, faster)."""
@@ -235,6 +237,8 @@ class Searcher:
         margin = self.settings.off_topic_margin
         if margin is None:
             return False
+        if scores.words <= self.settings.topic_words:
+            margin = self.settings.topic_margin
         evidence = max(float(scores.dense.max()), scores.nearest_example("on_topic"))
         return scores.nearest_example("off_topic") > evidence + margin
 

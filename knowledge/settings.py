@@ -29,6 +29,8 @@ class Settings:
     threshold: float
     lexical_floor: float
     off_topic_margin: float | None  # None: no example check
+    topic_words: int  # a question of at most this many words is a topic typed alone ...
+    topic_margin: float  # ... and its example check declines only past this margin
     max_citations: int
     citation_margin: float
     related_depth: int
@@ -62,6 +64,8 @@ def load_settings(path: Path = SETTINGS_FILE) -> Settings:
         threshold=float(raw["answer"]["threshold"]),
         lexical_floor=float(raw["answer"]["lexical_floor"]),
         off_topic_margin=_optional_float(raw["answer"].get("off_topic_margin")),
+        topic_words=int(raw["answer"].get("topic_words", 0)),
+        topic_margin=float(raw["answer"].get("topic_margin", 0.0)),
         max_citations=int(raw["answer"]["max_citations"]),
         citation_margin=float(raw["answer"]["citation_margin"]),
         related_depth=int(raw["answer"].get("related_depth", 8)),

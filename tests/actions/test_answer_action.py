@@ -230,3 +230,19 @@ def test_a_long_passage_is_cut_to_the_sentences_the_question_asks_about():
         "… Static stretches belong after the run. Hold each stretch for 30 seconds."
     assert trimmed(text, "") == text  # no question: the passage whole
     assert trimmed("One. Two.", "one") == "One. Two."  # short passages are never cut
+
+
+async def test_a_topic_the_classifier_was_unsure_of_is_answered_from_the_article(monkeypatch, dispatcher, domain, passages):
+    from actions.fallback import ActionFallback
+
+    use_searcher(monkeypatch, FakeSearcher(result=Answer(hits=(Hit(passages[0], 0.8),), score=0.8)))
+    await ActionFallback().run(dispatcher, make_tracker(domain, intent="nlu_fallback", text="RICE"), domain)
+    assert "answer" in merged_custom(dispatcher)
+
+
+async def test_what_the_search_declines_too_is_not_understood(monkeypatch, dispatcher, domain):
+    from actions.fallback import ActionFallback
+
+    use_searcher(monkeypatch, FakeSearcher(result=None))
+    await ActionFallback().run(dispatcher, make_tracker(domain, intent="nlu_fallback", text="blorp"), domain)
+    assert "didn't understand" in dispatcher.messages[0]["text"]

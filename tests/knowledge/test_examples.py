@@ -80,12 +80,20 @@ def test_no_example_is_a_near_duplicate_of_a_judged_question(searcher):
     assert not pairs, f"{len(pairs)} near-duplicates, e.g. {pairs[:5]}"
 
 
-def scores(best_passage: float, on_topic: float, off_topic: float) -> Scores:
+def scores(best_passage: float, on_topic: float, off_topic: float, words: int = 8) -> Scores:
     return Scores(
         dense=np.array([best_passage, best_passage - 0.2], dtype=np.float32),
         lexical=np.array([3.0, 1.0], dtype=np.float32),
         examples={"on_topic": np.array([on_topic, 0.1]), "off_topic": np.array([0.0, off_topic])},
+        words=words,
     )
+
+
+@pytest.mark.parametrize("off_topic, declined", [(0.74, False), (0.90, True)])
+def test_a_topic_typed_alone_is_declined_only_when_an_off_topic_example_is_clearly_closer(searcher, off_topic,
+                                                                                         declined):
+    # "foam rolling" sits a hair nearer "foam rolling for neck pain" than any passage.
+    assert searcher.off_topic(scores(0.70, 0.69, off_topic, words=2)) is declined
 
 
 @pytest.mark.parametrize("best_passage, on_topic, off_topic, margin, declined", [
