@@ -20,6 +20,9 @@ def hours(text: str) -> float | None:
 
 
 EXACT = [
+    # A day said beside its rounding in words: the day ("since Monday so almost a week now").
+    ("since friday so almost a week now", 144),
+    ("since saturday so nearly a week", 120),
     # numbers and units, as typed
     ("48 hrs", 48),
     ("48hrs", 48),
