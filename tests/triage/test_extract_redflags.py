@@ -490,6 +490,11 @@ NOT_RED_FLAGS = [
     # a denied "tea coloured" keeps nothing.
     ("pee was dark yellow, like strong orange squash, but ive had water and its pale now. not tea coloured",
      {"dark_urine": NOT_PRESENT, "cold_pale_leg": NOT_PRESENT}, "see_doctor"),
+    # Numb toes in the cold that came right once warm, and toes "warm and pink" again, are no sign now.
+    ("toes went numb for the first km but were fine once i warmed up. today my calves ache",
+     {"numbness": NOT_PRESENT}, "see_doctor"),
+    ("nope none. toes are totally normal now, warm and pink", {"warmth": NOT_PRESENT, "redness": NOT_PRESENT},
+     "see_doctor"),
     # A simile for a burning pain is not a hot leg.
     ("burning, like a hot poker down the back of the heel", {"warmth": NOT_PRESENT}, "see_doctor"),
     # A hedged sign the runner answers at once: "maybe? no".
