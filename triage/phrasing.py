@@ -27,7 +27,9 @@ ASKING_START = re.compile(rf"(?:{ASKING_WORDS})\b")
 ASKING_PHRASE = re.compile(
     r"\b(what (do|should|can|shall) i|how (long|do|can|should|often|much|soon)|should i|can i|"
     r"is (that|this|it) (normal|ok|okay|bad|serious|fine|common)|why (do|does|is|are|am)|"
-    r"could (that|this|it) be|(difference|diff) between|anything (serious|to worry about))\b"
+    r"could (that|this|it) be|(difference|diff) between|anything (serious|to worry about)|"
+    # "could the shoes be why", "would a foam roller help"
+    r"(could|would|will|might) (the|a|an|my|her|his|their|these|those|new|old) \w+ (be|cause|help|make|fix))\b"
 )
 # Requests that ask without a question word: "best stretches for tight calves",
 # "tips for sore quads", "ice or heat for stiff calves", "warm up routine pls",
@@ -37,7 +39,8 @@ REQUEST = re.compile(
     r"\b(tips?|advice|best|recommend\w*|ideas?|routines?|remed(y|ies)|exercises? (for|to)|stretch(es)? (for|to)|"
     r"ways? to|how to|what to (do|eat|wear)|tell me (about|more|how|what|why)|^explain|info\w* (on|about)|"
     r"guide (to|for)|\w+ or \w+ for|any (good )?(tips|advice|ideas|stretches|exercises)|"
-    r"help (with|fixing|me)|snacks?|(difference|diff) between|yay or nay|for runners|"
+    r"help (with|fixing|me)|snacks?|(difference|diff) between|yay or nay|for runners|rules? of thumb|"
+    r"need (some |a )?(advice|help|tips|plan|guidance)|"
     r"for (sore|achy|aching|tired|stiff|tight|heavy|dead|painful) (legs?|calves|calf|quads|thighs|hamstrings|shins|muscles))\b"
 )
 # Broader: any message that could be a question, for telling a question from a

@@ -48,6 +48,8 @@ def test_opens_like_a_question(text, expected):
         ("quads are in bits after the fell race 😩 is downhill worse for soreness", True),
         ("quads are in bits after the fell race 😩 downhill mostly", False),
         ("cramps after 10 min then settle when i stop, anything serious", True),
+        ("her legs always ache, could the shoes be why", True),
+        ("need a rule of thumb for bumping up mileage", True),
     ],
 )
 def test_asks_something_finds_a_question_inside_a_report(text, expected):
