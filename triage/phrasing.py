@@ -112,8 +112,14 @@ def is_request(text: str) -> bool:
 def asks_something(text: str) -> bool:
     """True when any part of the message is a question or a request, even inside
     a report, or when the message only names a topic."""
+    return asks_in_words(text) or names_a_topic(plain(text))
+
+
+def asks_in_words(text: str) -> bool:
+    """A question or a request in some part of the message ("blisters on my
+    toes, how to treat them"), not only a topic named."""
     lowered = plain(text)
-    if "?" in lowered or ASKING_PHRASE.search(lowered) or REQUEST.search(lowered) or names_a_topic(lowered):
+    if "?" in lowered or ASKING_PHRASE.search(lowered) or REQUEST.search(lowered):
         return True
     return any(opens_like_a_question(clause) for clause in CLAUSE_BREAK.split(lowered))
 

@@ -36,7 +36,7 @@ from knowledge.search import not_discussed
 from triage.engine import assess
 from triage.extract import CORE_FACTS, ANSWER_ONLY, Extraction, extract
 from triage.sign_reader import SignReader, combine, load_or_train, signs_in_rules
-from triage.phrasing import (asks_something, calls_for_help, is_request, looks_like_a_question, names_a_condition,
+from triage.phrasing import (asks_in_words, asks_something, calls_for_help, is_request, looks_like_a_question, names_a_condition,
                              names_the_legs, opens_like_a_question, says_it_hurts, speaks_as_i, speaks_of_themself,
                              states_a_pain)
 
@@ -257,7 +257,9 @@ def _certain_intent(found: Extraction, text: str, predicted: Optional[str], conf
         # facts and no emergency sign ("it kicked in the next morning"). A
         # message with no facts at all ("help, it's an emergency") keeps it.
         return "inform"
-    if (predicted == "ask_question" and not looks_like_a_question(text) and not _general_request(text)
+    if (predicted == "ask_question" and not looks_like_a_question(text)
+            and not (asks_in_words(text) and not _tells_of_pain(found, text))  # "blisters on my toes, how to treat them"
+            and not _general_request(text)
             and not (confidence >= SURE_OF_A_REQUEST and _asks_for_nothing_of_the_writer(found, text))):
         return "report_pain"  # "quads are insanely sore after a half" is a report; "tips for sore quads" asks
     return None

@@ -606,6 +606,8 @@ def test_whole_message_answer(text, answer):
 RUNNING_TALK = [
     # Nouns that spaCy's lookup table reads as comparatives of sign words.
     ("my cadence is 155, what's a good number", ["numbness"]),
+    ("need a rule of thumb for bumping up mileage", ["swelling"]),
+    ("toenail went black after my marathon, will it fall off", ["injury"]),
     ("I was out of breath at the end of my 10k", ["breathlessness"]),
     ("I was breathless after the hill reps", ["breathlessness"]),
     ("gasping at the finish line lol", ["breathlessness"]),
