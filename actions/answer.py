@@ -154,15 +154,15 @@ class ActionAnswerQuestion(Action):
         if not found:
             return []
         pending = tracker.get_slot("requested_slot") if tracker.active_loop_name else None
-        if answer is None and pending:
+        if answer is None and chit_chat:
+            # What the classifier called out of scope and the search cannot
+            # answer either: the plain "I can only help with leg pain" reply.
+            dispatcher.utter_message(response="utter_out_of_scope")
+        elif answer is None and pending:
             # "everywhere basically" answers the pending question: the form
             # takes it, and a decline would only confuse.
             if not _answers_the_pending_question(tracker, pending, question):
                 dispatcher.utter_message(text=NO_ANSWER_MID_ASSESSMENT, json_message={"no_answer": True})
-        elif answer is None and chit_chat:
-            # What the classifier called out of scope and the search cannot
-            # answer either: the plain "I can only help with leg pain" reply.
-            dispatcher.utter_message(response="utter_out_of_scope")
         elif answer is None:
             dispatcher.utter_message(text=NO_ANSWER, json_message={"no_answer": True})
         else:
