@@ -391,8 +391,9 @@ class _Reading:
                 return cue.kind
             if span.tag == ANSWER_ONLY:
                 continue  # an ice bath explains a cold leg, not the soreness beside it
-            if cue.kind == "figure" and self.full_sentence_ids[cue.start] in (sentence, sentence + 1):
-                return "explained"  # "legs are broken lol. not literally"
+            if cue.kind in ("figure", "explained") and self.full_sentence_ids[cue.start] in (sentence, sentence + 1):
+                # "legs are broken lol. not literally"; "his calves were BLUE. it was the dye from his socks"
+                return "explained"
             if cue.kind not in ("elsewhere", "figure") and self.full_sentence_ids[cue.start] == sentence:
                 return cue.kind
         return ""

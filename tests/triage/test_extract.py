@@ -174,6 +174,11 @@ def test_during_the_night_is_pain_at_rest():
     assert signs("it throbs during the night")["pain_at_rest"] is True
 
 
+def test_cramp_that_goes_and_comes_back_with_running_eases_with_rest():
+    text = "about 10 min in. i stopped, stood for a minute or two, it went away, ran on and it came back"
+    assert signs(text).get("eases_with_rest") is True
+
+
 def test_a_time_that_dates_something_else_only_answers_the_onset_question():
     found = extract("did hill repeats then a bootcamp class straight after on wed and my legs are beyond sore")
     assert found.mention("onset").answer_only

@@ -495,6 +495,15 @@ NOT_RED_FLAGS = [
      {"numbness": NOT_PRESENT}, "see_doctor"),
     ("nope none. toes are totally normal now, warm and pink", {"warmth": NOT_PRESENT, "redness": NOT_PRESENT},
      "see_doctor"),
+    # An explanation in the next sentence, a take-back, numbness that came straight back.
+    ("his calves were BLUE, i nearly rang 999. it was the dye from his new socks", {"cold_pale_leg": NOT_PRESENT},
+     "see_doctor"),
+    ("i literally cannot walk lol. ok that's a lie, walking's fine", {"cannot_bear_weight": NOT_PRESENT},
+     "see_doctor"),
+    ("so tight my legs went numb by the end lol. peeled em off and the feeling came straight back",
+     {"numbness": NOT_PRESENT}, "see_doctor"),
+    ("had a numb bum from the bike seat at spin last week but that went away the same day",
+     {"numbness": NOT_PRESENT}, "see_doctor"),
     # A simile for a burning pain is not a hot leg.
     ("burning, like a hot poker down the back of the heel", {"warmth": NOT_PRESENT}, "see_doctor"),
     # A hedged sign the runner answers at once: "maybe? no".
