@@ -391,9 +391,10 @@ class _Reading:
                 return cue.kind
             if span.tag == ANSWER_ONLY:
                 continue  # an ice bath explains a cold leg, not the soreness beside it
-            if cue.kind in ("figure", "explained") and self.full_sentence_ids[cue.start] in (sentence, sentence + 1):
-                # "legs are broken lol. not literally"; "his calves were BLUE. it was the dye from his socks"
-                return "explained"
+            if cue.kind in ("figure", "explained", "resolved") and self.full_sentence_ids[cue.start] in (sentence, sentence + 1):
+                # In its sentence or the next: "legs are broken lol. not literally"; "his calves were
+                # BLUE. it was the dye from his socks"; "legs went numb. the feeling came straight back".
+                return "resolved" if cue.kind == "resolved" else "explained"
             if cue.kind not in ("elsewhere", "figure") and self.full_sentence_ids[cue.start] == sentence:
                 return cue.kind
         return ""
