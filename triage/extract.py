@@ -80,7 +80,8 @@ class Mention:
     other: bool = False  # said of someone else ("my mate had chest pain")
     # Set aside by the sentence: "elsewhere" (white numb fingers), "explained"
     # (blue from the tape), "long_standing" (cold feet for years), "resolved"
-    # (puffed at the finish, got my breath back); "" if not.
+    # (puffed at the finish, got my breath back), "hedged" (pee "a bit dark":
+    # asked back); "" if not.
     aside: str = ""
     # Counts only as the answer to its own question, never a reason not to ask
     # it: "sore" says it hurts, not how (a dull ache when it answers "What does
@@ -710,6 +711,7 @@ class _Reading:
 
 
 def _is_symbol(text: str) -> bool:
+    """An emoji token: symbols, with their variation selectors and joiners."""
     return bool(text) and all(unicodedata.category(c) in ("So", "Sk", "Mn", "Cf") for c in text) \
         and any(unicodedata.category(c) == "So" for c in text)
 
