@@ -101,7 +101,7 @@ class FactExtractor(GraphComponent, EntityExtractorMixin):
             return []
         try:
             reading = self.sign_reader.read(text[:2000])
-            combined = combine(found.signs(), reading, self.checkable)
+            combined = combine(_lexicon_reading(found), reading, self.checkable)
         except Exception:  # the lexicon's reading stands alone
             logger.exception("Learned sign reader failed")
             return []
@@ -109,6 +109,14 @@ class FactExtractor(GraphComponent, EntityExtractorMixin):
         # to its own check that it reads as surely present is a yes.
         return ([_sign_entity(sign, "learned", reading.present[sign]) for sign in sorted(combined.present)]
                 + [_sign_entity(sign, "check", reading.present[sign]) for sign in combined.to_check])
+
+
+def _lexicon_reading(found: Extraction) -> Dict[str, bool]:
+    """The lexicon's signs, and its denials of someone else's too: "she isn't
+    breathless" is no sign to ask back on the learned reader's word, whoever
+    the conversation is about."""
+    denied_of_others = {m.value: False for m in found.others if m.fact == "sign" and not m.present}
+    return {**denied_of_others, **found.signs()}
 
 
 def _load_sign_reader() -> Optional[SignReader]:

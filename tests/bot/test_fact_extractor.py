@@ -115,6 +115,13 @@ def test_someone_elses_pain_is_marked_and_a_sign_said_of_another_is_asked_back()
     assert runner.get("intent")["name"] != "emergency"
 
 
+def test_a_denial_said_of_someone_else_is_not_asked_back_on_the_learned_readers_word():
+    # A coach's checklist reply: the lexicon reads "she isn't breathless" as denied.
+    entities = parse("foot's a normal colour, no odd angle or bump, she isn't breathless or anything",
+                     "inform").get("entities")
+    assert not [e for e in entities if e["entity"] == "sign" and e["value"] == "breathlessness"]
+
+
 @pytest.mark.parametrize("text, predicted, expected", [
     ("DOMS", "report_pain", "ask_question"),
     ("shin splints?", "report_pain", "ask_question"),
