@@ -356,7 +356,9 @@ def _yes_no(tracker: Tracker, sign: str) -> bool | None:
         # not of the leg now, or not new.
         return None
     text = tracker.latest_message.get("text") or ""
-    if opens_with_no(text):
+    if opens_with_no(text) or answered(tracker, "nothing_else"):
+        # "no, none of those"; "my wee was dark yellow ... none of the rest":
+        # a sign the reply does not name is one of "the rest".
         return False
     if leans_to(sign, text):
         # Asked about this very sign, the runner describes it in their own

@@ -875,6 +875,9 @@ def test_a_sign_asked_back_and_described_again_in_the_reply_counts(domain):
     # A reply that opens with a plain no answers the check, whatever the words after it resemble.
     assert reply("cannot_move", "no none of those, its not getting worse, it just wont shift") == {
         "cannot_move": False}
+    # "... none of the rest": a sign the reply does not name is one of the rest.
+    assert reply("weakness", "my wee was dark yellow after the race, back to normal now. none of the rest",
+                 [{"entity": "answer", "value": "nothing_else"}]) == {"weakness": False}
 
 
 @pytest.mark.parametrize("text, fact, corrects", [
