@@ -281,21 +281,16 @@ def _time_said(text: str, now: datetime) -> tuple[float, int, int] | None:
     """The first time phrase the finders agree on: (hours, start, end). An
     amount in words ("almost a week") is a rounding of a day or date said
     beside it ("since Monday so almost a week now"): the day wins."""
-    found = [f for finder in (_from_amount, _from_weekday, _from_weekend, _from_date, _from_day_number,
-                              _from_relative, _from_day_alone) if (f := finder(text, now)) is not None]
-    if not found:
-        return None
-    first = found[0]
-    if len(found) > 1 and _rounded_amount(text, first) and 0.5 * first[0] <= found[1][0] <= 1.5 * first[0]:
-        return found[1]
+    finders = (_from_amount, _from_weekday, _from_weekend, _from_date, _from_day_number, _from_relative,
+               _from_day_alone)
+    said = ((finder, found) for finder in finders if (found := finder(text, now)) is not None)
+    finder, first = next(said, (None, None))
+    if finder is not _from_amount or re.search(r"\d", text[first[1]:first[2]]):
+        return first  # none, a day or date, or an amount with a number
+    _, beside = next(said, (None, None))
+    if beside is not None and 0.5 * first[0] <= beside[0] <= 1.5 * first[0]:
+        return beside
     return first
-
-
-def _rounded_amount(text: str, found: Found) -> bool:
-    """'almost a week', 'a good month': an amount in words, no number."""
-    said = text[found[1]:found[2]]
-    return not re.search(r"\d", said) and any(m.start() == found[1] for m in AMOUNT.finditer(text))
-
 
 
 def onset_delay(text: str) -> OnsetDelay | None:

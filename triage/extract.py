@@ -402,7 +402,7 @@ class _Reading:
 
     def _degree_hedged(self, span: Span) -> bool:
         """'a bit dark', 'slightly darker': a degree hedge inside the sign's words or just before them."""
-        return any(c.kind == "degree_hedge" and span.start - 3 <= c.start < span.end for c in self.degree_hedges)
+        return any(span.start - 3 <= c.start < span.end for c in self.degree_hedges)
 
     def _cue_denied(self, start: int) -> bool:
         """A denial in the two words before a cue ("not from the tape", "isn't the sock")."""

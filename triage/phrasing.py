@@ -47,8 +47,9 @@ REQUEST = re.compile(
 # statement of facts ("quads are insanely sore after a half" is a report).
 QUESTION_START = re.compile(rf"(?:{ASKING_WORDS}|{ANSWER_TOO_WORDS})\b")
 # The runner speaks of themself: "my calf", "I can't", "me".
-FIRST_PERSON = re.compile(r"\b(i|i'm|im|i've|ive|i'd|my|me|mine|myself)\b")
-SUBJECT_I = re.compile(r"\b(i|i'm|im|i've|ive|i'd|me|myself)\b")
+_I = r"i|i'm|im|i've|ive|i'd|me|myself"
+FIRST_PERSON = re.compile(rf"\b({_I}|my|mine)\b")
+SUBJECT_I = re.compile(rf"\b({_I})\b")  # the writer as "I" or "me", not only "my"
 # Words that ask for emergency help whatever else a message says. A message the
 # classifier took for an emergency keeps it if it has one of these, even with
 # no warning sign the extractor knows ("should i call an ambulance?").
