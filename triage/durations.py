@@ -60,6 +60,8 @@ RELATIVE_HOURS = {
 # still to be asked.
 TIME_OF_WRITING = ("today", "tonight", "this morning", "this afternoon", "this mornin", "2day", "this arvo",
                    "tonite", "2nite")
+# Nothing before a time but words like these, and it is typed alone: "just today".
+ALONE = re.compile(r"^(?:\W|just|only|like|um+|erm+|probably|prob|maybe|about|roughly|since|from)*$")
 STARTS_THE_PAIN = re.compile(
     r"\b(?:since|started|starting|start|began|begun|from|woke|woken|waking|noticed|came\s+on|kicked\s+in|"
     r"appeared|first\s+felt|got\s+up)\b[^.!?]*$"
@@ -129,6 +131,8 @@ DAY_NUMBER = re.compile(
     rf"\b(?:it'?s|it is|now|today is|this is|i'?m on|we'?re on)\s+(?:the\s+)?"
     rf"(?:day\s+(\d+|{_NUMERALS})|(\d+)(?:th|rd|nd|st)\s+day|({_NUMERALS})\s+day)\b"
 )
+# Bare, only the names no other word shares ("sat down", "the sun", "c'mon" are no days).
+RUN_DAY = re.compile(rf"\b({'|'.join(sorted((d for d in WEEKDAYS if d not in ('sat', 'sun', 'mon')), key=len, reverse=True))})\b")
 _MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DAY = r"(\d{1,2})(?:st|nd|rd|th)?\b"
 DATE = re.compile(
@@ -150,9 +154,9 @@ _EXERCISE = (r"run|race|parkrun|session|workout|jog|reps|intervals|tempo|lsr|lon
              r"bleep test|beep test|pe|football|match|game|practice|class|gym|hill reps|track")
 RUN_EVENT = re.compile(
     r"\b(?:ran|runs|running|jogged|jogging|raced|racing|"
-    rf"marathon|half|10k|5k|trail|hike|hill|hills|miles|km|training|sprints?|speedwork|{_EXERCISE})\b"
+    rf"marathon|half|\d+k|\d+km|trail|hike|hill|hills|miles|km|training|sprints?|speedwork|dash|fun run|relay|{_EXERCISE})\b"
 )
-RUN_AFTER = re.compile(rf"(?:'s|s')?(?:\s+(?!after\b|since\b|from\b)[a-z]+){{0,2}}?\s+(?:{_EXERCISE})\b")
+RUN_AFTER = re.compile(rf"(?:'s|s')?(?:\s+(?!after\b|since\b|from\b)[a-z']+){{0,2}}?\s+(?:{_EXERCISE})\b")
 # Words that date the pain itself: "sore since my run yesterday", "it started
 # on saturday", "for 2 days".
 PAIN_SINCE = re.compile(r"\b(?:since|started|start|began|begun|lasted)\b|\b(?:for|been)\s+(?:about\s+|around\s+)?$")
@@ -271,10 +275,54 @@ def ties_to_the_pain(text: str, start: int, end: int) -> bool:
                for part in (before, lowered[start:end], after))
 
 
+def dates_the_pain_at(text: str, start: int, end: int) -> bool:
+    """Does the clause of the time phrase at text[start:end] say the pain began
+    then ("legs stiff since friday", "the ache started wednesday")? A length
+    said of soreness in general ("thought DOMS only lasted a couple days") does not."""
+    lowered = _lower(text)
+    clause = CLAUSE_START.split(lowered[:start])[-1] + lowered[start:end] + CLAUSE_START.split(lowered[end:])[0]
+    return bool(PAIN_DATED.search(clause))
+
+
 def dates_the_pain(text: str) -> bool:
     """The message says when the pain itself began ("noticed it this morning",
     "sore since Monday"), not merely when something else happened."""
     return bool(PAIN_DATED.search(_lower(text)))
+
+
+@dataclass(frozen=True)
+class TimeSaid:
+    """One time phrase: how many hours ago, where it stands, and whether it dates the run."""
+
+    hours: float
+    start: int
+    end: int
+    dates_run: bool
+
+
+# More times than this in one message are a story, not a timeline.
+MAX_TIMES = 4
+
+
+def times_said(text: str, now: datetime) -> list[TimeSaid]:
+    """Every time phrase in `text`, in the order `_time_said` prefers them:
+    "did a long run thursday, legs stiff since friday morning" dates the run
+    and the pain, and the two give the onset (`onset_from_ages`)."""
+    lowered = _lower(text)
+    masked, found = lowered, []
+    while len(found) < MAX_TIMES and (said := _time_said(masked, now)) is not None:
+        hours, start, end = said
+        found.append(TimeSaid(hours, start, end, _dates_the_run(lowered, start, end)))
+        masked = masked[:start] + " " * (end - start) + masked[end:]  # the next finder sees what is left
+    return found
+
+
+def times_of_writing(text: str) -> list[TimeSaid]:
+    """'this morning', 'today': times that may only say when the runner writes."""
+    lowered = _lower(text)
+    return sorted((TimeSaid(float(RELATIVE_HOURS[phrase]), m.start(), m.end(), False)
+                   for phrase in TIME_OF_WRITING for m in re.finditer(rf"\b{re.escape(phrase)}\b", lowered)),
+                  key=lambda t: t.start)
 
 
 def _time_said(text: str, now: datetime) -> tuple[float, int, int] | None:
@@ -282,7 +330,7 @@ def _time_said(text: str, now: datetime) -> tuple[float, int, int] | None:
     amount in words ("almost a week") is a rounding of a day or date said
     beside it ("since Monday so almost a week now"): the day wins."""
     finders = (_from_amount, _from_weekday, _from_weekend, _from_date, _from_day_number, _from_relative,
-               _from_day_alone)
+               _from_day_alone, _from_run_day)
     said = ((finder, found) for finder in finders if (found := finder(text, now)) is not None)
     finder, first = next(said, (None, None))
     if finder is not _from_amount or re.search(r"\d", text[first[1]:first[2]]):
@@ -391,6 +439,14 @@ def _from_day_alone(text: str, now: datetime) -> Found | None:
     return _days_back_to(match.group(1) or "saturday", now) * 24.0, match.start(), match.end()
 
 
+def _from_run_day(text: str, now: datetime) -> Found | None:
+    """A bare day after the run it dates: "did a long run thursday", "race was wed evening"."""
+    for match in RUN_DAY.finditer(text):
+        if RUN_EVENT.search(CLAUSE_START.split(text[:match.start()])[-1]):
+            return _days_back_to(match.group(1), now) * 24.0, match.start(), match.end()
+    return None
+
+
 def _days_back_to(weekday: str, now: datetime) -> int:
     """Days since the last such weekday; today's own name means a week ago."""
     return (now.weekday() - WEEKDAYS[weekday]) % 7 or 7
@@ -448,7 +504,7 @@ def _from_relative(text: str, now: datetime) -> Found | None:
             continue
         before = _before(text, match.start())
         # "this morning" typed alone answers "How long?"; in "legs sore today" it is only when they write.
-        if phrase in TIME_OF_WRITING and not STARTS_THE_PAIN.search(before) and text[:match.start()].strip():
+        if phrase in TIME_OF_WRITING and not STARTS_THE_PAIN.search(before) and not ALONE.match(text[:match.start()]):
             continue
         # "been running for ages" is not about the pain.
         if not RUNNING_FOR.search(before) and not FIRST_IN_AGES.search(before + phrase):

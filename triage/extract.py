@@ -28,8 +28,8 @@ from typing import NamedTuple
 
 import yaml
 
-from triage.durations import (duration_said, onset_after, onset_delay, pain_age_hours, run_age_hours,
-                              ties_to_the_pain)
+from triage.durations import (dates_the_pain_at, onset_after, onset_delay, onset_from_ages, pain_age_hours,
+                              times_of_writing, times_said, ties_to_the_pain)
 
 LEXICON_PATH = Path(__file__).with_name("lexicon.yml")
 CORE_FACTS = ("pain_type", "onset", "location", "spread")
@@ -59,7 +59,7 @@ class ScopeRules:
     """The lexicon's `context` block (NegEx and ConText as data): cue, scope,
     terminator and pseudo-cue word sets, and the reach numbers."""
 
-    NUMBERS = ("reach", "max_scope", "near_gap", "hedge_reach")
+    NUMBERS = ("reach", "max_scope", "near_gap", "hedge_reach", "or_item_words")
 
     def __init__(self, context: dict, norms):
         for name, value in context.items():
@@ -154,16 +154,7 @@ def extract(text: str, now: datetime | None = None) -> Extraction:
     mentions = reading.mentions()
     mentions = _with_onset_delay(text, mentions)
     mentions = _place_of_the_pain(text, mentions)
-    now = now or datetime.now()
-    said = duration_said(text, now)
-    if said is not None:
-        hours, start, end = said
-        mentions.append(Mention("duration", f"{hours:g}", start, end, answer_only=not ties_to_the_pain(text, start, end)))
-    run_age = run_age_hours(text, now)
-    if run_age is not None:
-        # The duration above is then only the run's age; pain_age_hours uses
-        # the onset to date the pain itself.
-        mentions.append(Mention("run_age", f"{run_age:g}", 0, len(text)))
+    mentions += _timeline(text, now or datetime.now(), reading, mentions)
     long_standing = {m.value for m in mentions if m.aside == "long_standing" and m.fact == "sign" and m.present}
     # A denial stands wherever it is said ("always cold feet, normal colour though").
     mentions = [m for m in mentions if m.aside != "long_standing" or not m.present]  # no new sign: not asked either
@@ -176,6 +167,33 @@ def extract(text: str, now: datetime | None = None) -> Extraction:
     ordinary = frozenset((reading.running_talk | long_standing) - {m.value for m in mentions if m.fact == "sign"})
     return Extraction(tuple(mentions), _whole_answer(text, mentions), _says_nothing_else(text), someone_else, others,
                       only_others, ordinary)
+
+
+def _timeline(text: str, now: datetime, reading: "_Reading", mentions: list[Mention]) -> list[Mention]:
+    """The pain's age, the run's age and, from the two, the onset.
+
+    A time the legs were fine at ("was fine on thursday night") or of
+    something long-standing dates nothing. With only the run dated, the
+    duration is the run's age and pain_age_hours moves it by the onset."""
+    times = [t for t in times_said(text, now) if not reading.time_set_aside(t.start, t.dates_run)]
+    pains, runs = [t for t in times if not t.dates_run], [t for t in times if t.dates_run]
+    said = (pains or runs or [None])[0]
+    if said is None:
+        return []
+    tied = ties_to_the_pain(text, said.start, said.end)
+    found = [Mention("duration", f"{said.hours:g}", said.start, said.end, answer_only=not tied)]
+    if runs:
+        found.append(Mention("run_age", f"{runs[0].hours:g}", 0, len(text)))
+    # "Ran 10k yesterday, felt fine, but this morning I can't put weight on it":
+    # a time of writing said with the pain tells when it was there first.
+    felt = [t for t in pains[:1] if dates_the_pain_at(text, t.start, t.end)] or [
+        t for t in times_of_writing(text) if runs and t.start > runs[0].start and reading.tells_of_the_pain_at(t.start)]
+    if felt and runs and not any(m.fact == "onset" and m.present and not m.answer_only for m in mentions):
+        # "did a long run thursday, legs stiff since friday morning": next day.
+        onset = onset_from_ages(runs[0].hours, felt[0].hours)
+        if onset is not None:
+            found.append(Mention("onset", onset, felt[0].start, felt[0].end, answer_only=not tied))
+    return found
 
 
 def _about_someone_else(mentions: list[Mention], reading: "_Reading") -> bool:
@@ -254,10 +272,13 @@ class _Reading:
         unsure = [s for s in spans if s.kind == "unsure"]
         self.pseudo_at = [reach > 0 for reach in _reach(len(doc), [s for s in spans if s.kind == "pseudo"])]
         self.other_cues = [s for s in spans if s.kind == "other"]
-        self.pain_free = [s for s in spans if s.kind == "pain_free"]
+        self.pain_free = [s for s in spans if s.kind in ("pain_free", "pain_changes")]
+        self.fine_then = [s for s in spans if s.kind == "pain_free"]
+        self.long_standing = [s for s in spans if s.kind == "long_standing"]
         self.degree_hedges = [s for s in spans if s.kind == "degree_hedge"]
         self.onset_ties = [s for s in spans if s.kind == "onset_tie"]
         self.other_at = self._other_person_scope(self.other_cues)
+        self.third_party_at = self._other_person_scope([s for s in spans if s.kind == "third_party"])
         places = [s for s in spans if s.kind in ("location", "leg", "touching")]
         # "back" in "the back of my leg" is the leg, and "hand" in "my hand on it"
         # the one touching it: a cue inside a place of the leg or a touch is none.
@@ -360,6 +381,29 @@ class _Reading:
                    and not any(t.lower_ in self.r.until for t in self.doc[cue.end:span.start])
                    for cue in self.pain_free)
 
+    def time_set_aside(self, at: int, dates_run: bool) -> bool:
+        """Is the time phrase at character `at` one the pain did not start at:
+        of something long-standing ("knees have always creaked, for 20
+        years"), or, unless it dates the run, after a word that the legs were
+        fine then ("was fine on thursday night"; "fine until" dates the pain)?"""
+        token = next((i for i, t in enumerate(self.doc) if t.idx >= at), None)
+        if token is None:
+            return False
+        if any(self.full_sentence_ids[cue.start] == self.full_sentence_ids[token]
+               and not any(t.lower_ in self.r.contrasts for t in self.doc[min(cue.end, token):max(cue.start, token)])
+               for cue in self.long_standing):
+            return True  # "... always clicked, for years, but my calves ache since yesterday": the "but" ends it
+        return not dates_run and any(
+            self.clause_ids[cue.start] == self.clause_ids[token] and cue.end <= token
+            and not any(t.lower_ in self.r.until for t in self.doc[cue.end:token])
+            for cue in self.fine_then)
+
+    def tells_of_the_pain_at(self, at: int) -> bool:
+        """Does the clause at character `at` name a pain, a place or a sign?"""
+        token = next((i for i, t in enumerate(self.doc) if t.idx >= at), None)
+        return token is not None and any(self.clause_ids[s.start] == self.clause_ids[token] for s in self.facts
+                                         if s.kind in ("pain_type", "location", "sign"))
+
     def _of_other(self, span: Span) -> bool:
         return any(self.other_at[span.start:span.end]) or (span.kind == "location" and self._refers_back(span.start))
 
@@ -378,6 +422,8 @@ class _Reading:
 
     def _aside(self, span: Span) -> str:
         """Why the sentence sets this fact aside from the leg's own, or ""."""
+        if any(self.third_party_at[span.start:span.end]):
+            return "third_party"
         if span.kind == "sign" and span.value in self.r.asked_back_when_hedged and self._degree_hedged(span):
             return "hedged"
         if span.kind == "location" or (span.kind == "sign" and span.value in self.r.whole_body_signs):
@@ -386,6 +432,8 @@ class _Reading:
         for cue in self.asides:
             if cue.start <= span.start < cue.end or cue.start < span.end <= cue.end:
                 continue  # the sign's own words (a cue between the halves of a near pair still counts)
+            if cue.kind == "resolved" and (span.kind == "pain_type" or span.value in self.r.course_signs):
+                continue  # a pain that has gone was still that pain: "calf cramping ... it's fine now" (S6)
             if cue.kind == "explained" and self._cue_denied(cue.start):
                 continue  # "blue, and not from the tape": the explanation is the one denied
             if cue.kind == "elsewhere" and self.clause_ids[cue.start] == clause and clause not in self.leg_clauses:
@@ -520,7 +568,7 @@ class _Reading:
         words ("don't think it's", "no sign of any"); anything else, a new
         clause or a breaker ("but", ".") ends its reach.
         """
-        reach, listed = 0, False
+        reach, listed, alternatives, unknown = 0, False, False, 0
         for i in range(start - 1, max(-1, start - 1 - self.r.max_scope), -1):
             token = self.doc[i]
             if self.unsure_at[i]:
@@ -530,7 +578,7 @@ class _Reading:
             if self._is_cue(i):
                 applies = self._cue_applies(i, start) and not self._denied_one_by_one(i, start)
                 return ("listed_neg" if listed else "neg") if applies else None
-            if self._ends_scope(i):
+            if self._ends_scope(i) and not (token.norm_ in self.r.cue_adverbs and i > 0 and self._is_cue(i - 1)):
                 return None
             if token.text == ",":
                 if not self._list_comma(i):
@@ -538,9 +586,13 @@ class _Reading:
                 listed = True
             elif token.norm_ in self.r.list_words:
                 listed = True  # "no chest pain and breathing is fine": the denial runs down a list
+                alternatives = alternatives or token.norm_ in ("or", "nor")
             else:
                 reach += 1
-                if reach > self.r.reach or token.norm_ not in self.r.reaches_over:
+                # Before "or", an item the lexicon does not know is still an item:
+                # "no breathing issues or chest pain".
+                unknown += token.norm_ not in self.r.reaches_over
+                if reach > self.r.reach or unknown > (self.r.or_item_words if alternatives else 0):
                     return None
         return None
 
@@ -840,7 +892,7 @@ def _whole_answer(text: str, mentions: list[Mention]) -> str | None:
     way it would deny every sign the runner was never asked about.
     """
     answers = _matcher().answers
-    said = _plain(text, answers["emoji"])
+    said = _plain(text, answers["emoji"], answers["spellings"])
     said = re.sub(r"\b(tbh|really|honestly|mate|sorry|to be honest|lol|haha|um+|er+|hmm+|ok|okay|well)\b", " ", said)
     said = " ".join(said.split())
     if said in answers["unsure"] or (not mentions and _starts_with(said, answers["unsure"])):
@@ -857,8 +909,8 @@ def _whole_answer(text: str, mentions: list[Mention]) -> str | None:
 def _says_nothing_else(text: str) -> bool:
     """"..., none of the rest", and also "none of those" after named signs:
     a whole-answer "none" phrase of more than one word, said anywhere."""
-    said = f" {_plain(text)} "
     answers = _matcher().answers
+    said = f" {_plain(text, spellings=answers['spellings'])} "
     phrases = answers["nothing_else"] + [p for p in answers["none_strong"]
                                          if " " in p and {"none", "nothing", "neither", "all"} & set(p.split())]
     return any(f" {phrase} " in said for phrase in phrases)
@@ -873,13 +925,15 @@ def opens_with_no(text: str) -> bool:
     worse, it just wont shift")? Asked about one sign, that answers it, whatever
     the words after it resemble."""
     first = re.split(r"[,.;:!?\n]|\s-\s|\bbut\b", text or "", maxsplit=1)[0]
-    return _plain(first) in _matcher().answers["none"]
+    answers = _matcher().answers
+    return _plain(first, spellings=answers["spellings"]) in answers["none"]
 
 
-def _plain(phrase: str, emoji: dict[str, str] | None = None) -> str:
+def _plain(phrase: str, emoji: dict[str, str] | None = None, spellings: dict[str, str] | None = None) -> str:
     for symbol, words in (emoji or {}).items():
         phrase = phrase.replace(symbol, f" {words} ")
-    return " ".join(re.sub(r"[^\w\s']", " ", phrase.lower()).split())
+    words = re.sub(r"[^\w\s']", " ", phrase.lower()).split()
+    return " ".join((spellings or {}).get(word, word) for word in words)
 
 
 def more_telling(fact: str, new: str, old: str) -> bool:
@@ -900,8 +954,9 @@ class _Matcher:
 
     def __init__(self, lexicon: dict):
         self.lexicon = lexicon
-        self.answers = {k: [_plain(p) for p in v] for k, v in lexicon["answers"].items() if k != "emoji"}
-        self.answers["emoji"] = lexicon["answers"]["emoji"]
+        dicts = ("emoji", "spellings")
+        self.answers = {k: [_plain(p) for p in v] for k, v in lexicon["answers"].items() if k not in dicts}
+        self.answers.update({k: lexicon["answers"][k] for k in dicts})
         self.answers["none_strong"] = [p for p in self.answers["none"] if p not in BARE_NO]
         table = _phrase_table(lexicon)
         self.nlp = _pipeline(lexicon["normalise"], _domain_words(table, lexicon["normalise"]), lexicon["split"])
@@ -950,6 +1005,12 @@ def _other_people(other: dict) -> list[str]:
     return other["phrases"] + named + described
 
 
+def _third_parties(other: dict) -> list[str]:
+    """'different girl', 'another runner', 'someone else': set apart from the one written about."""
+    people = [person for person in other["people"] if " " not in person] + ["runner", "runners"]  # not "other half"
+    return other["third_party_phrases"] + [f"{word} {person}" for word in other["third_party"] for person in people]
+
+
 def _person_colours(colour: dict) -> list[str]:
     """'i look pale', 'he go white': the whole person's colour, every subject with every verb and colour."""
     return [f"{who} {verb} {shade}" for who in colour["subjects"] for verb in colour["verbs"]
@@ -960,9 +1021,10 @@ def _phrase_table(lexicon: dict) -> dict[Label, list[str]]:
     context = lexicon["context"]
     table: dict[Label, list[str]] = {Label("unsure"): context["possible"], Label("pseudo"): context["pseudo"],
                                      Label("other"): _other_people(context["other_person"]),
+                                     Label("third_party"): _third_parties(context["other_person"]),
                                      Label("ordinary"): lexicon["ordinary"] + _person_colours(context["person_colour"]),
                                      **{Label(kind): context[kind] for kind in ("elsewhere", "explained", "figure", "long_standing", "resolved",
-                                                                              "touching", "pain_free")},
+                                                                              "touching", "pain_free", "pain_changes")},
                                      Label("leg"): context["leg_words"], Label("degree_hedge"): context["degree_hedges"],
                                      Label("onset_tie"): context["onset_ties"]}
     for fact in CORE_FACTS:

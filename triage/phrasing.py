@@ -29,7 +29,13 @@ ASKING_PHRASE = re.compile(
     r"is (that|this|it) (normal|ok|okay|bad|serious|fine|common)|why (do|does|is|are|am)|"
     r"could (that|this|it) be|(difference|diff) between|anything (serious|to worry about)|"
     # "could the shoes be why", "would a foam roller help"
-    r"(could|would|will|might) (the|a|an|my|her|his|their|these|those|new|old) \w+ (be|cause|help|make|fix))\b"
+    r"(could|would|will|might) (the|a|an|my|her|his|their|these|those|new|old) \w+ (be|cause|help|make|fix)|"
+    # A question after a preamble: "dumb q but what is actually going on in
+    # the muscles", "runners knee - where does it hurt".
+    r"(what|where|why|which|how|when) (is|are|does|do|did|should|can|could|would|will) "
+    r"(it|they|that|this|the|my|your|you|i|we|these|those|a|an|runners?)|"
+    r"what('s| is| are)( actually| really| even)? (going on|happening|causing|the (cause|reason|point|difference|best))|"
+    r"what (makes|causes|happens))\b"
 )
 # Requests that ask without a question word: "best stretches for tight calves",
 # "tips for sore quads", "ice or heat for stiff calves", "warm up routine pls",
@@ -40,7 +46,7 @@ REQUEST = re.compile(
     r"ways? to|how to|what to (do|eat|wear)|tell me (about|more|how|what|why)|^explain|info\w* (on|about)|"
     r"guide (to|for)|\w+ or \w+ for|any (good )?(tips|advice|ideas|stretches|exercises)|"
     r"help (with|fixing|me)|snacks?|(difference|diff) between|yay or nay|for runners|rules? of thumb|"
-    r"need (some |a )?(advice|help|tips|plan|guidance)|"
+    r"need (some |a )?(advice|help|tips|plan|guidance)|^list|^(give|show|send) me|guidelines?|in runners|"
     r"for (sore|achy|aching|tired|stiff|tight|heavy|dead|painful) (legs?|calves|calf|quads|thighs|hamstrings|shins|muscles))\b"
 )
 # Broader: any message that could be a question, for telling a question from a

@@ -302,17 +302,25 @@ def _general_request(text: str) -> bool:
     return is_request(text) and not speaks_of_themself(text)
 
 
+# Signs whose words also name a topic in a general request: "common overuse
+# injuries in runners", "warning signs that mean stop running". No other sign
+# is ever only looked up.
+TOPIC_SIGNS = frozenset({"injury", "had_to_stop"})
+
+
 def _asks_the_article(found: Extraction, text: str) -> bool:
     """A question the article can answer, not a report: it opens like a
     question, names no warning sign, and is not about the runner's own pain.
     "is it bad that my calf is swollen?" and "should i be worried about my
     calf, it hurts when i walk" stay reports: they get the assessment, with the
     article's answer first (ActionStartAssessment)."""
-    if any(m.fact == "sign" and m.present for m in found.mentions):
+    signs = {m.value for m in found.mentions if m.fact == "sign" and m.present}
+    if signs and not (_general_request(text) and signs <= TOPIC_SIGNS):
         return False
     own_pain = ((speaks_of_themself(text) and any(m.present and m.fact in REPORT_FACTS for m in found.mentions))
                 or states_a_pain(text))
-    return not own_pain and (opens_like_a_question(text) or _general_request(text))
+    # The question may come after a preamble: "prob a dumb q but what is going on in the muscles".
+    return not own_pain and (opens_like_a_question(text) or asks_in_words(text) or _general_request(text))
 
 
 def _intent_name(message: Message) -> Optional[str]:

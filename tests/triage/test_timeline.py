@@ -1,0 +1,115 @@
+"""Classes of phrasing from blind set K (session 10): each test stands for a
+class, with sentences of its own, not the blind set's."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from triage.engine import assess
+from triage.extract import extract
+from triage.facts import Facts
+
+NOW = datetime(2026, 12, 5, 15)  # a Saturday afternoon
+
+
+def facts(text: str) -> dict:
+    return extract(text, NOW).facts()
+
+
+@pytest.mark.parametrize("text, onset", [
+    ("did a tempo run on tuesday, calves tight since wednesday morning", "next_day"),
+    ("the race was on wednesday evening and the ache started thursday", "next_day"),
+    ("went for a 12k yesterday, felt fine, but this morning my quads are killing me", "next_day"),
+    ("ran the half on sunday, legs only started hurting on wednesday", "days_later"),
+])
+def test_a_dated_run_and_a_dated_pain_give_the_onset(text, onset):
+    assert facts(text)["onset"] == onset
+
+
+def test_a_length_said_of_soreness_in_general_gives_no_onset():
+    """A question about DOMS in general dates nothing of this pain."""
+    assert "onset" not in facts("legs still stiff from last sunday's race, doesn't doms only last a couple days?")
+
+
+@pytest.mark.parametrize("text, hours", [
+    ("started yesterday afternoon, was fine on thursday night", 24),
+    ("since this morning, i felt fine all day yesterday", 10),
+])
+def test_a_time_the_legs_were_fine_is_not_when_the_pain_began(text, hours):
+    assert facts(text)["duration_hours"] == hours
+
+
+def test_a_time_of_something_long_standing_is_not_the_pains_age():
+    found = facts("my ankles have always clicked, for years and years, but my calves ache since yesterday")
+    assert found["duration_hours"] == 24
+
+
+def test_a_time_typed_with_a_filler_word_is_still_the_answer():
+    assert extract("only today", NOW).value("duration") == 6
+
+
+@pytest.mark.parametrize("text", [
+    "no breathing issues or chest pain",
+    "no breathing probs or chest pain, calf just sore",
+    "no problems breathing or chest pain",
+])
+def test_a_denial_runs_over_an_unknown_first_item_before_or(text):
+    assert facts(text)["signs"]["chest_pain"] is False
+
+
+def test_a_denial_reaches_no_further_than_one_unknown_word():
+    assert facts("nothing helps the breathing or chest pain")["signs"]["chest_pain"] is True
+
+
+@pytest.mark.parametrize("text", [
+    "fractured my shin back in 2015, all healed long ago. calves achy since the day after my parkrun",
+    "had an old break in my ankle years ago, fully healed, now just sore quads after the race",
+])
+def test_an_injury_long_healed_is_no_deformity_now(text):
+    assert not facts(text).get("signs", {}).get("deformity")
+
+
+def test_a_pain_that_has_gone_keeps_its_type_and_course():
+    """Calf cramp during the run that goes on walking and returns on running (S6), told after it stopped."""
+    text = ("10 minutes into my run my calf started cramping, i walked a bit and it went, then it came back "
+            "when i jogged again. all fine now.")
+    found = facts(text)
+    assert found["pain_type"] == "cramping"
+    assert found["signs"]["eases_with_rest"] is True
+    assert "S6" in [reason.rule for reason in assess(Facts.from_dict(found)).reasons]
+
+
+def test_a_third_person_in_a_message_about_someone_else_never_counts():
+    text = ("Coach of a junior squad here. One of my boys has achy thighs after the relay. "
+            "Another boy fell and couldn't walk, he's been to A&E, but this is about Sam.")
+    found = extract(text, NOW)
+    assert not found.signs().get("cannot_bear_weight")
+
+
+@pytest.mark.parametrize("text", [
+    "my mate had chest pain at the finish, i'm fine, my calf aches",
+    "the other one is red and swollen too",
+])
+def test_the_other_leg_and_the_first_other_person_are_no_third_party(text):
+    found = extract(text, NOW)
+    assert any(m.value in ("chest_pain", "redness") for m in found.mentions + found.others if m.aside != "third_party")
+
+
+@pytest.mark.parametrize("text", [
+    "a dog ran across and i nearly went flying, didn't actually fall. hammies sore today",
+    "almost fell on the ice but caught myself, quads stiff now",
+])
+def test_a_near_miss_is_no_fall(text):
+    assert not facts(text).get("signs", {}).get("injury")
+
+
+def test_pulling_up_sore_is_waking_up_sore_not_stopping():
+    found = facts("did 25k yesterday, calves pulling up a bit stiff this morning")
+    assert not found.get("signs", {}).get("had_to_stop")
+    assert found["onset"] == "next_day"
+
+
+@pytest.mark.parametrize("text", ["naw, nane o that", "nae, none o those"])
+def test_scots_none_answers_the_checklist(text):
+    assert extract(text, NOW).answer == "none"
