@@ -12,7 +12,11 @@ import re
 # A message that opens with one of these asks something ("how do you stop legs
 # aching", "should i put my legs up"). "can't" is no question ("can't put
 # weight on it").
-ASKING_WORDS = (r"how|what|whats|what's|why|which|should|shall|is|isn't|are|does|can(?!['’]t)|do (?:i|you|my)|"
+ASKING_WORDS = (r"how|what|whats|what's|why|which|should|shall|is|isn't|are|does|do (?:i|you|my)|"
+                # "can i run", "can foam rolling help" ask; "can barely get off the
+                # toilet", "can walk fine" tell.
+                r"can(?!['’]t| (?:barely|hardly|only|still|just|not|feel|see|walk|run|move|put|stand|bear|manage|"
+                r"get|do|tell|sit|sleep|hop|limp|jog)\b)|"
                 # A modal and its subject open a question too: "will doing strength
                 # training help", "could weak glutes be why", "did i do too much".
                 r"(?:will|would|could) (?:i|you|my|doing|running|weak|tight|bad)|did i|"
@@ -120,6 +124,13 @@ def asks_something(text: str) -> bool:
     """True when any part of the message is a question or a request, even inside
     a report, or when the message only names a topic."""
     return asks_in_words(text) or names_a_topic(plain(text))
+
+
+def asks_after_a_preamble(text: str) -> bool:
+    """A question phrase anywhere, not only at the start: "prob a dumb q but
+    what is actually going on in the muscles". A question mark alone ("new
+    shoes maybe?") is no such phrase."""
+    return bool(ASKING_PHRASE.search(plain(text)))
 
 
 def asks_in_words(text: str) -> bool:

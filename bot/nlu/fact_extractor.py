@@ -36,9 +36,9 @@ from knowledge.search import not_discussed
 from triage.engine import assess
 from triage.extract import CORE_FACTS, ANSWER_ONLY, Extraction, extract
 from triage.sign_reader import SignReader, combine, load_or_train, signs_in_rules
-from triage.phrasing import (asks_in_words, asks_something, calls_for_help, is_request, looks_like_a_question, names_a_condition,
-                             names_the_legs, opens_like_a_question, says_it_hurts, speaks_as_i, speaks_of_themself,
-                             states_a_pain)
+from triage.phrasing import (asks_after_a_preamble, asks_in_words, asks_something, calls_for_help, is_request,
+                             looks_like_a_question, names_a_condition, names_the_legs, opens_like_a_question,
+                             says_it_hurts, speaks_as_i, speaks_of_themself, states_a_pain)
 
 # Intents that never carry facts: when facts are found, the message is inform.
 # Whole-message answers ("not sure", "none of these") and their intents.
@@ -320,7 +320,7 @@ def _asks_the_article(found: Extraction, text: str) -> bool:
     own_pain = ((speaks_of_themself(text) and any(m.present and m.fact in REPORT_FACTS for m in found.mentions))
                 or states_a_pain(text))
     # The question may come after a preamble: "prob a dumb q but what is going on in the muscles".
-    return not own_pain and (opens_like_a_question(text) or asks_in_words(text) or _general_request(text))
+    return not own_pain and (opens_like_a_question(text) or asks_after_a_preamble(text) or _general_request(text))
 
 
 def _intent_name(message: Message) -> Optional[str]:

@@ -1,6 +1,7 @@
 import pytest
 
-from triage.phrasing import asks_something, looks_like_a_question, opens_like_a_question, states_a_pain
+from triage.phrasing import (asks_after_a_preamble, asks_in_words, asks_something, is_request, looks_like_a_question,
+                             opens_like_a_question, states_a_pain)
 
 
 @pytest.mark.parametrize(
@@ -85,3 +86,34 @@ def test_a_pain_stated_is_told_from_one_named_as_a_topic(text, stated):
                                   "legs feel like theyve been through a mangle", "shin issue after todays run"])
 def test_how_a_part_of_the_leg_feels_states_a_pain(text):
     assert states_a_pain(text)
+
+
+@pytest.mark.parametrize("text", [
+    "sorry if this is obvious but why do muscles get sore a day later",
+    "quick one - what is actually happening in the calf when it cramps",
+    "patellar tendon thing, where does it hurt usually",
+])
+def test_a_question_after_a_preamble_asks(text):
+    assert asks_after_a_preamble(text)
+
+
+@pytest.mark.parametrize("text", ["calves burning since the race. too much too soon?", "quads sore as"])
+def test_a_question_mark_or_a_statement_alone_is_no_question_phrase(text):
+    assert not asks_after_a_preamble(text)
+
+
+@pytest.mark.parametrize("text", ["marathon yesterday, can barely walk down stairs", "can hardly stand on it",
+                                  "can walk fine but it aches"])
+def test_can_with_an_ability_tells_and_does_not_ask(text):
+    assert not opens_like_a_question(text) and not asks_in_words(text)
+
+
+@pytest.mark.parametrize("text", ["can i run on it", "can compression socks help"])
+def test_can_with_a_subject_asks(text):
+    assert opens_like_a_question(text)
+
+
+@pytest.mark.parametrize("text", ["list the main causes of shin pain", "give me a cool down routine",
+                                  "stretching guidelines after a marathon", "knee pain in runners"])
+def test_a_request_without_a_question_word(text):
+    assert is_request(text)
