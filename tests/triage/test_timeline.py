@@ -113,3 +113,15 @@ def test_pulling_up_sore_is_waking_up_sore_not_stopping():
 @pytest.mark.parametrize("text", ["naw, nane o that", "nae, none o those"])
 def test_scots_none_answers_the_checklist(text):
     assert extract(text, NOW).answer == "none"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("hammies pure sair the day", {"pain_type": "dull_ache"}),
+    ("gammy knee since the race", {"location": "knee"}),
+    ("aw ower the thigh", {"spread": "widespread", "location": "thigh"}),
+])
+def test_dialect_words_are_not_turned_into_other_domain_words(text, expected):
+    """A typo fix one letter away once read Scots "sair" (sore) as stairs, and "gammy" as hammy."""
+    found = facts(text)
+    assert {key: found.get(key) for key in expected} == expected
+    assert not found.get("signs")
