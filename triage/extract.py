@@ -180,7 +180,8 @@ def _timeline(text: str, now: datetime, reading: "_Reading", mentions: list[Ment
     said = (pains or runs or [None])[0]
     if said is None:
         return []
-    tied = ties_to_the_pain(text, said.start, said.end)
+    # Tied to the complaint by a pain word or by a fact in its clause ("legs have felt heavy for the last month").
+    tied = ties_to_the_pain(text, said.start, said.end) or reading.tells_of_the_pain_at(said.start)
     found = [Mention("duration", f"{said.hours:g}", said.start, said.end, answer_only=not tied)]
     if runs:
         found.append(Mention("run_age", f"{runs[0].hours:g}", 0, len(text)))

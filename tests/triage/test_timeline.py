@@ -125,3 +125,14 @@ def test_dialect_words_are_not_turned_into_other_domain_words(text, expected):
     found = facts(text)
     assert {key: found.get(key) for key in expected} == expected
     assert not found.get("signs")
+
+
+def test_a_time_said_with_a_sign_in_its_clause_is_the_complaints_age():
+    """'legs have felt heavy for the last month' dates the complaint, though no pain word is in it."""
+    found = extract("my legs have felt heavy and tired for the past few weeks", NOW)
+    assert found.mention("duration").answer_only is False
+
+
+def test_on_my_feet_all_day_is_standing_not_the_place():
+    assert facts("calves burn after long shifts, i'm on my feet all day at work")["location"] == "calf"
+    assert "location" not in facts("legs burn after long shifts, i'm on my feet all day at work")
