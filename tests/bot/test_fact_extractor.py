@@ -166,3 +166,17 @@ def test_a_report_the_classifier_took_for_a_question_gets_the_assessment(text, p
 ])
 def test_a_pain_stated_without_a_pronoun_is_a_report(text, predicted, expected):
     assert parse(text, predicted, 0.99).get("intent")["name"] == expected
+
+
+@pytest.mark.parametrize("text, predicted, expected", [
+    # A question after a preamble, with no pain of the writer's: the article's.
+    ("quick q - what is actually happening when a muscle gets doms", "report_pain", "ask_question"),
+    ("typical overuse injuries in runners", "report_pain", "ask_question"),
+    # A report that ends "is that normal?" or with a bare question mark stays a report.
+    ("parkrun done, hamstrings and glutes a bit sore today, is that normal", "report_pain", "report_pain"),
+    ("stinging across both soles since the long run. new trainers maybe?", "report_pain", "report_pain"),
+    # "can barely ..." tells; it does not ask.
+    ("ultra on sunday, thighs wrecked, can barely get down the stairs lol", "report_pain", "report_pain"),
+])
+def test_a_question_phrase_anywhere_asks_only_when_no_pain_of_the_writers_is_told(text, predicted, expected):
+    assert parse(text, predicted).get("intent")["name"] == expected
