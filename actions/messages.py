@@ -9,7 +9,6 @@ from pathlib import Path
 import yaml
 
 from triage.engine import TriageResult
-from triage.vocabulary import load_vocabulary
 
 QUESTIONS_PATH = Path(__file__).with_name("questions.yml")
 
@@ -89,10 +88,6 @@ def checklist_buttons(signs_known: dict[str, bool]) -> list[dict]:
 
 def checklist_signs() -> list[str]:
     return [s for item in questions()["warning_signs"]["checklist"] for s in item["signs"]]
-
-
-def sign_name(sign: str) -> str:
-    return load_vocabulary().signs.get(sign, sign.replace("_", " "))
 
 
 def _sign_payload(item: dict) -> str:

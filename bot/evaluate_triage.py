@@ -3,7 +3,7 @@
     python -m bot.evaluate_triage --url http://127.0.0.1:5005 \
         [--vignettes tests/dev/vignettes.yml] [--report reports/triage_eval.md] [--no-fail]
 
-Each vignette is one fresh conversation (see /work/shared/CONTRACT.md): the
+Each vignette is one fresh conversation (see docs/CONTRACT.md): the
 opening is sent, and every `{"ask": slot}` is answered from the vignette until a
 `{"triage": ...}` payload arrives. The scoring functions are pure and kept apart
 from the HTTP and file I/O at the bottom of the module.
@@ -26,7 +26,9 @@ from typing import Callable, Optional
 
 import yaml
 
-LEVELS = ("self_care", "see_doctor", "urgent", "emergency")  # least -> most urgent
+from triage.rules import LEVELS as SEVERITY_ORDER
+
+LEVELS = tuple(reversed(SEVERITY_ORDER))  # least -> most urgent: the one order of triage/rules.py
 NO_TRIAGE = "none"
 CORE_SLOTS = ("pain_type", "onset", "location", "duration_hours")
 # Past this many turns a conversation counts as stuck: six questions asked at

@@ -1,4 +1,4 @@
-"""A small client for the REST channel of shared/CONTRACT.md."""
+"""A small client for the REST channel of docs/CONTRACT.md."""
 from __future__ import annotations
 
 import json

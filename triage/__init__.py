@@ -1,6 +1,6 @@
 """Pure triage for runners whose legs ache: facts in, level, reasons and advice out.
 
-Imports nothing from Rasa; the action server wraps it. See shared/TRIAGE.md.
+Imports nothing from Rasa; the action server wraps it. See docs/TRIAGE.md.
 """
 from triage.advice import Advice, load_advice
 from triage.engine import Reason, TriageResult, assess

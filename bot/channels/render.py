@@ -4,7 +4,7 @@ Pure (no Rasa): a bot message (`text`, `buttons`, `custom`, as the action
 server sends it) becomes a list of Replies, each within the platform's
 length limit, with buttons fitted to what the platform can show. The
 triage card and the cited answer are built from their `custom` payloads
-(shared/CONTRACT.md), so each platform gets its own formatting; `ask` is
+(docs/CONTRACT.md), so each platform gets its own formatting; `ask` is
 not for display. Platform limits and the card's words are data, in
 platforms.yml.
 """

@@ -1,4 +1,4 @@
-"""The REST channel of shared/CONTRACT.md, strict about requests and never silent.
+"""The REST channel of docs/CONTRACT.md, strict about requests and never silent.
 
 Rasa's own RestInput answers a malformed body with a server error and a turn
 whose actions failed (the action server is down) with an empty list. Here a

@@ -27,13 +27,14 @@ from pathlib import Path
 import yaml
 
 from bot.settings import ROOT
+from triage.rules import LEVELS as SEVERITY_ORDER
 
 CONVERSATIONS_DIR = ROOT / "tests" / "conversations"
 QUESTIONS_PATH = ROOT / "actions" / "questions.yml"
 RULES_PATH = ROOT / "triage" / "rules.yml"
 
 # Least to most urgent: "at least urgent" accepts urgent and emergency.
-LEVELS = ("self_care", "see_doctor", "urgent", "emergency")
+LEVELS = tuple(reversed(SEVERITY_ORDER))  # least -> most urgent: the one order of triage/rules.py
 # Triage citations of rules that are not in the article use this section name.
 OUTSIDE_THE_ARTICLE = "Outside the article"
 FACTS = ("pain_type", "onset", "location", "spread", "duration_hours")

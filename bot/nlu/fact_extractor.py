@@ -10,7 +10,7 @@ It turns the mentions into Rasa entities (pain_type, onset,
 location, spread, duration, run_age, sign with role present/absent, answer) and
 overrules the classifier where the facts are plain:
 - emergency, when the message alone meets an emergency rule: a red flag must
-  not depend on a statistical model (shared/TRIAGE.md);
+  not depend on a statistical model (docs/TRIAGE.md);
 - not_sure and deny, when the whole message is "not sure" or "none of these";
 - inform, when the message states facts but the classifier heard chit-chat,
   or heard an emergency that no emergency sign supports;

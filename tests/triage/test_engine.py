@@ -1,4 +1,4 @@
-"""The triage engine against shared/TRIAGE.md, the article and the contract.
+"""The triage engine against docs/TRIAGE.md, the article and the contract.
 
 A missed red flag is the worst bug this project can have, so most tests are
 generated from rules.yml itself: a rule added there is covered here at once.
@@ -25,24 +25,9 @@ REPO = Path(__file__).resolve().parents[2]
 OUTSIDE = "Outside the article"
 
 
-def _find(name: str, *candidates: Path) -> Path:
-    """The shared documents live outside the package; fail loudly (never skip) if they moved."""
-    for candidate in candidates:
-        if candidate.is_file():
-            return candidate
-    found = [path for path in sorted(REPO.glob(f"**/{name}")) if ".venv" not in path.parts]
-    assert found, f"cannot find {name}; looked in {[str(c) for c in candidates]} and under {REPO}"
-    return found[0]
-
-
-ARTICLE = _find(
-    "legs-ache-after-running.txt",
-    REPO / "knowledge" / "legs-ache-after-running.txt",
-    Path("/work/shared/seed/legs-ache-after-running.txt"),
-).read_text(encoding="utf-8")
-TRIAGE_SPEC = _find("TRIAGE.md", REPO / "docs" / "TRIAGE.md", Path("/work/shared/TRIAGE.md")).read_text(
-    encoding="utf-8"
-)
+# The article and the specification live in the repository (knowledge/data/, docs/).
+ARTICLE = (REPO / "knowledge" / "data" / "legs-ache-after-running.txt").read_text(encoding="utf-8")
+TRIAGE_SPEC = (REPO / "docs" / "TRIAGE.md").read_text(encoding="utf-8")
 
 RULES = load_rules()
 RULES_BY_ID = {rule.id: rule for rule in RULES}

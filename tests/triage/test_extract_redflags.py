@@ -1,6 +1,6 @@
 """Red flags as runners type them to a chatbot, and running talk that is not one.
 
-A safety sweep of triage.extract: every warning sign of shared/TRIAGE.md said
+A safety sweep of triage.extract: every warning sign of docs/TRIAGE.md said
 as a question ("why is my leg cold?"), with the subject inside the denial
 ("can't I ..."), as a double negative ("I can't not limp"), after "but", next
 to a denial of other signs, hedged ("maybe a bit swollen"), with typos and UK
