@@ -26,6 +26,7 @@ from typing import Callable, Optional
 
 import yaml
 
+from bot.rest_client import RestClient
 from triage.rules import LEVELS as SEVERITY_ORDER
 
 LEVELS = tuple(reversed(SEVERITY_ORDER))  # least -> most urgent: the one order of triage/rules.py
@@ -341,18 +342,15 @@ def load_vignettes(path: Path) -> list:
         return yaml.safe_load(handle) or []
 
 
-def post_json(url: str, payload: dict, timeout: float):
-    data = json.dumps(payload).encode("utf-8")
-    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=timeout) as response:
-        return json.loads(response.read().decode("utf-8") or "[]")
-
-
 def rest_sender(base_url: str, conversation_id: str, timeout: float = 60.0) -> SendFn:
-    endpoint = base_url.rstrip("/") + "/webhooks/rest/webhook"
+    """Send one runner's messages in one conversation (the bot's one REST client)."""
+    client = RestClient(base_url, timeout)
 
     def send(text: str) -> Messages:
-        return post_json(endpoint, {"sender": conversation_id, "message": text}, timeout)
+        turn = client.say(conversation_id, text)
+        if turn.status != 200:
+            raise ValueError(f"HTTP {turn.status}: {turn.text[:200]}")
+        return turn.messages
 
     return send
 
