@@ -400,10 +400,12 @@ class _Reading:
             for cue in self.fine_then)
 
     def tells_of_the_pain_at(self, at: int) -> bool:
-        """Does the clause at character `at` name a pain, a place or a sign?"""
+        """Does the clause at character `at` name a pain, a place or a sign of
+        the writer's own ("my son had a red rash last week" dates his rash)?"""
         token = next((i for i, t in enumerate(self.doc) if t.idx >= at), None)
-        return token is not None and any(self.clause_ids[s.start] == self.clause_ids[token] for s in self.facts
-                                         if s.kind in ("pain_type", "location", "sign"))
+        return token is not None and any(
+            self.clause_ids[s.start] == self.clause_ids[token] and not any(self.other_at[s.start:s.end])
+            for s in self.facts if s.kind in ("pain_type", "location", "sign"))
 
     def _of_other(self, span: Span) -> bool:
         return any(self.other_at[span.start:span.end]) or (span.kind == "location" and self._refers_back(span.start))

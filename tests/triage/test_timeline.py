@@ -136,3 +136,8 @@ def test_a_time_said_with_a_sign_in_its_clause_is_the_complaints_age():
 def test_on_my_feet_all_day_is_standing_not_the_place():
     assert facts("calves burn after long shifts, i'm on my feet all day at work")["location"] == "calf"
     assert "location" not in facts("legs burn after long shifts, i'm on my feet all day at work")
+
+
+def test_a_time_said_of_someone_elses_sign_is_not_the_writers_pains_age():
+    found = extract("legs sore but nothing red, my daughter had a red rash on her leg last week but that's her", NOW)
+    assert found.mention("duration").answer_only is True
