@@ -141,3 +141,13 @@ def test_on_my_feet_all_day_is_standing_not_the_place():
 def test_a_time_said_of_someone_elses_sign_is_not_the_writers_pains_age():
     found = extract("legs sore but nothing red, my daughter had a red rash on her leg last week but that's her", NOW)
     assert found.mention("duration").answer_only is True
+
+
+@pytest.mark.parametrize("text", ["slept in my compression tights all night, quads stiff today",
+                                  "up all night feeding the baby, hamstrings tight after yesterday's run"])
+def test_a_night_that_belongs_to_something_else_is_no_pain_at_rest(text):
+    assert not facts(text).get("signs", {}).get("pain_at_rest")
+
+
+def test_a_night_pain_stays_a_night_pain_beside_such_words():
+    assert facts("wore compression socks but my calf still throbs all night")["signs"]["pain_at_rest"] is True
