@@ -90,7 +90,7 @@ NOT_PAIN_AFTER = re.compile(
 NOT_PAIN_BEFORE = re.compile(
     r"(?:\b(?:run|runs|ran|running|jog|jogged|jogging|raced|racing|trained|training|did|every|in)"
     r"(?:\s+(?:for|since|about|around|roughly|nearly|over|almost|like))*"
-    r"|\b(?:once|twice|times|x|days?|miles?|km|k))\s*$"  # "5 days a week", "40 miles a week"
+    r"|(?:\b|(?<=\d))(?:once|twice|times|x|days?|miles?|mi|km|k))\s*$"  # "5 days a week", "40 miles a week"
 )
 AGO_AFTER = re.compile(r"\s*ago\b")
 MORE_THAN = re.compile(r"(?:\bover|\bmore than|\bmore then|\blonger than|\bat least|\bupwards of|\bbeyond|>)\s*$")
@@ -131,6 +131,10 @@ DAY_NUMBER = re.compile(
     rf"\b(?:it'?s|it is|now|today is|this is|i'?m on|we'?re on)\s+(?:the\s+)?"
     rf"(?:day\s+(\d+|{_NUMERALS})|(\d+)(?:th|rd|nd|st)\s+day|({_NUMERALS})\s+day)\b"
 )
+# The part of a day said after it, and the hour it stands for.
+PART_HOURS = {"morning": 8, "mornin": 8, "am": 8, "lunchtime": 12, "lunch": 12, "afternoon": 15, "arvo": 15,
+              "pm": 15, "evening": 19, "eve": 19, "night": 20, "nite": 20, "tea": 18, "teatime": 18}
+PART_OF_DAY = re.compile(rf"\s*(?:-|\s)?\s*({'|'.join(sorted(PART_HOURS, key=len, reverse=True))})\b")
 # Bare, only the names no other word shares ("sat down", "the sun", "c'mon" are no days).
 RUN_DAY = re.compile(rf"\b({'|'.join(sorted((d for d in WEEKDAYS if d not in ('sat', 'sun', 'mon')), key=len, reverse=True))})\b")
 _MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
@@ -139,7 +143,8 @@ DATE = re.compile(
     r"\b(?:since|from|started on|began on)\s+(?:the\s+)?"
     rf"(?:{_DAY}(?:\s+of)?(?:\s+({_MONTH_NAMES})\b)?"  # "the 20th", "20th of november"
     rf"|({_MONTH_NAMES})\s+(?:the\s+)?{_DAY})"  # "nov 20"
-    r"(?!\s*(?:mile|k|km|min|hour|hr|day|week|wk|month|mo|year|yr|am|pm|:))"  # "the 5th mile", "since 3 month" are not dates
+    # "the 5th mile", "since 3 month" and "from 30 to 45k a week" are not dates
+    r"(?!\s*(?:mile|k|km|min|hour|hr|day|week|wk|month|mo|year|yr|am|pm|:|(?:to|-|–)\s*\d))"
 )
 
 
@@ -165,6 +170,10 @@ PAIN_DATED = re.compile(
     r"been (?:sore|aching|hurting|painful)|sore for|hurt(?:ing)? for|ached for|aching for|"
     r"for (?:about |around |over )?(?:a|an|a few|a couple of|\d+|two|three|four|five|six) (?:hours?|days?|nights?|weeks?|months?))\b"
 )
+# Just before a time, words that make it the pain's age ("going on six days").
+LASTED_JUST_BEFORE = re.compile(r"\b(?:going on|it'?s been|been|lasting|lasted)\s+(?:about\s+|around\s+|nearly\s+)?$")
+# A time a change is measured against dates nothing: "better than it was on wednesday".
+COMPARED_WITH = re.compile(r"\bthan\s+(?:it\s+was\s+|they\s+were\s+|i\s+was\s+)?(?:on\s+|at\s+|last\s+)?$")
 # Before an amount, words that make it how long the pain has lasted.
 LASTED_FOR = re.compile(r"\b(?:since|for|last|past)\s+(?:the\s+)?(?:last\s+|past\s+)?$")
 # "It's been more like 2 weeks", "had it a week", "going on 5 days": the pain, called "it".
@@ -225,8 +234,8 @@ def _dates_the_run(text: str, start: int, end: int) -> bool:
     yesterday", "yesterday's parkrun") rather than the pain ("sore since my
     run on saturday")?"""
     clause = CLAUSE_START.split(text[:start])[-1]
-    if PAIN_SINCE.search(clause) or PAIN_SINCE.search(text[start:end]):
-        return False
+    if PAIN_SINCE.search(clause) or PAIN_SINCE.search(text[start:end]) or LASTED_JUST_BEFORE.search(_before(text, start)):
+        return False  # "race was last sunday so going on six days now": the pain's age
     return bool(RUN_EVENT.search(clause) or RUN_AFTER.match(text, end))
 
 
@@ -312,7 +321,8 @@ def times_said(text: str, now: datetime) -> list[TimeSaid]:
     masked, found = lowered, []
     while len(found) < MAX_TIMES and (said := _time_said(masked, now)) is not None:
         hours, start, end = said
-        found.append(TimeSaid(hours, start, end, _dates_the_run(lowered, start, end)))
+        if not COMPARED_WITH.search(_before(lowered, start)):  # "not much better than it was on wednesday"
+            found.append(TimeSaid(hours, start, end, _dates_the_run(lowered, start, end)))
         masked = masked[:start] + " " * (end - start) + masked[end:]  # the next finder sees what is left
     return found
 
@@ -429,7 +439,20 @@ def _from_weekday(text: str, now: datetime) -> Found | None:
     match = WEEKDAY_SINCE.search(text) or WEEKDAY.search(text)
     if not match:
         return None
-    return _days_back_to(match.group(1), now) * 24.0, match.start(), match.end()
+    return _weekday_hours(text, match, now)
+
+
+def _weekday_hours(text: str, match: re.Match, now: datetime) -> Found:
+    """Hours back to a weekday, to its part of the day when one follows ("wed
+    night" is less than three days before a Saturday afternoon)."""
+    hours = _days_back_to(match.group(1), now) * 24.0
+    part = PART_OF_DAY.match(text, match.end())
+    if part is None:
+        return hours, match.start(), match.end()
+    clock, at = now.hour + now.minute / 60, PART_HOURS[part.group(1)]
+    if hours == 7 * 24 and clock > at:
+        hours = 0.0  # "since saturday morning", said on a Saturday afternoon: today
+    return max(1.0, hours + clock - at), match.start(), part.end()
 
 
 def _from_day_alone(text: str, now: datetime) -> Found | None:
@@ -443,7 +466,7 @@ def _from_run_day(text: str, now: datetime) -> Found | None:
     """A bare day after the run it dates: "did a long run thursday", "race was wed evening"."""
     for match in RUN_DAY.finditer(text):
         if RUN_EVENT.search(CLAUSE_START.split(text[:match.start()])[-1]):
-            return _days_back_to(match.group(1), now) * 24.0, match.start(), match.end()
+            return _weekday_hours(text, match, now)
     return None
 
 

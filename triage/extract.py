@@ -435,8 +435,10 @@ class _Reading:
         for cue in self.asides:
             if cue.start <= span.start < cue.end or cue.start < span.end <= cue.end:
                 continue  # the sign's own words (a cue between the halves of a near pair still counts)
-            if cue.kind == "resolved" and (span.kind == "pain_type" or span.value in self.r.course_signs):
-                continue  # a pain that has gone was still that pain: "calf cramping ... it's fine now" (S6)
+            if cue.kind == "resolved" and span.value in self.r.course_signs | self._plain_pain_types:
+                # A pain that has gone was still that pain: "calf cramping ... it's fine now" (S6).
+                # A pain type that is a warning sign too (tingling) is a sign, and goes with it.
+                continue
             if cue.kind == "explained" and self._cue_denied(cue.start):
                 continue  # "blue, and not from the tape": the explanation is the one denied
             if cue.kind == "elsewhere" and self.clause_ids[cue.start] == clause and clause not in self.leg_clauses:
@@ -450,6 +452,10 @@ class _Reading:
             if cue.kind not in ("elsewhere", "figure") and self.full_sentence_ids[cue.start] == sentence:
                 return cue.kind
         return ""
+
+    @property
+    def _plain_pain_types(self) -> set[str]:
+        return set(self.m.lexicon["pain_type"]) - set(self.m.lexicon["signs"])
 
     def _degree_hedged(self, span: Span) -> bool:
         """'a bit dark', 'slightly darker': a degree hedge inside the sign's words or just before them."""

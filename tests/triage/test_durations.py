@@ -97,7 +97,7 @@ EXACT = [
     ("since Sat.", 120),
     ("since sunday", 96),
     ("since sun", 96),
-    ("since monday morning", 72),
+    ("since monday morning", 76),  # three days and four hours before Thursday noon
     ("since tues", 48),
     ("since tuesday's run", 48),
     ("since wednesday", 24),
@@ -241,6 +241,7 @@ def test_weekday_counts_from_now():
     assert duration_hours("since saturday", monday) == 48
     assert duration_hours("since sunday", monday) == 24
     assert duration_hours("since monday", monday) == 168
+    assert duration_hours("since monday morning", monday.replace(hour=15)) == 7  # said in the afternoon: today
 
 
 def test_date_in_an_earlier_year():

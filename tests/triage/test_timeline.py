@@ -151,3 +151,21 @@ def test_a_night_that_belongs_to_something_else_is_no_pain_at_rest(text):
 
 def test_a_night_pain_stays_a_night_pain_beside_such_words():
     assert facts("wore compression socks but my calf still throbs all night")["signs"]["pain_at_rest"] is True
+
+
+@pytest.mark.parametrize("text", ["upped my mileage from 30 to 45k a week, shins sore",
+                                  "doing 25mi a week now and calves ache"])
+def test_a_weekly_distance_or_a_range_is_no_time(text):
+    assert "duration_hours" not in facts(text)
+
+
+def test_going_on_n_days_is_the_pains_age_even_after_a_race():
+    assert facts("race was last sunday so quads going on six days now")["duration_hours"] == 144
+
+
+def test_a_time_a_change_is_measured_against_dates_nothing():
+    assert "duration_hours" not in facts("quads not much better than they were on wednesday")
+
+
+def test_a_part_of_the_day_after_a_weekday_counts_its_hours():
+    assert facts("calves sore since thursday evening")["duration_hours"] == 44  # Thursday 19:00 to Saturday 15:00
