@@ -20,6 +20,7 @@ overrules the classifier where the facts are plain:
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any, Dict, List, Optional
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -45,6 +46,8 @@ from triage.phrasing import (asks_after_a_preamble, asks_in_words, asks_somethin
 WHOLE_ANSWERS = {"unsure": "not_sure", "none": "deny", "stop": "stop"}
 # Facts that make a question about the runner's own pain a report.
 REPORT_FACTS = (*CORE_FACTS, "duration")
+# A question that names stopping the conversation is a stop request ("can we stop now?").
+NAMES_STOPPING = re.compile(r"\b(?:stop|quit|cancel|end|enough|finish|done)\b")
 CHIT_CHAT = {"greet", "goodbye", "thank", "bot_challenge", "out_of_scope", "affirm", "deny", "not_sure"}
 
 
@@ -225,6 +228,9 @@ def _certain_intent(found: Extraction, text: str, predicted: Optional[str], conf
         return "emergency"
     if found.answer in WHOLE_ANSWERS:
         return WHOLE_ANSWERS[found.answer]
+    if predicted == "stop" and opens_like_a_question(text) and not NAMES_STOPPING.search(text.lower()):
+        # "can i run with a cold or should i skip it" asks something; "can we stop?" stops.
+        return "ask_question"
     if found.someone_else and predicted in ("ask_question", "out_of_scope", "report_pain", None):
         # "my son's legs ache after his race, should he rest?": the answer, then
         # the questions about him (ActionStartAssessment answers what it asks).

@@ -180,3 +180,12 @@ def test_a_pain_stated_without_a_pronoun_is_a_report(text, predicted, expected):
 ])
 def test_a_question_phrase_anywhere_asks_only_when_no_pain_of_the_writers_is_told(text, predicted, expected):
     assert parse(text, predicted).get("intent")["name"] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("can i run with a cold or should i skip it", "ask_question"),
+    ("should i skip tomorrow's session", "ask_question"),
+    ("can we stop now?", "stop"),
+])
+def test_a_question_the_classifier_took_for_stop_asks_unless_it_names_stopping(text, expected):
+    assert parse(text, "stop").get("intent")["name"] == expected

@@ -169,3 +169,8 @@ def test_a_time_a_change_is_measured_against_dates_nothing():
 
 def test_a_part_of_the_day_after_a_weekday_counts_its_hours():
     assert facts("calves sore since thursday evening")["duration_hours"] == 44  # Thursday 19:00 to Saturday 15:00
+
+
+def test_a_time_in_a_message_that_tells_no_pain_only_answers_its_question():
+    found = extract("how do i get my 10k time down, been stuck at 55 mins for ages", NOW)
+    assert found.mention("duration").answer_only is True
