@@ -173,7 +173,9 @@ PAIN_DATED = re.compile(
 # Just before a time, words that make it the pain's age ("going on six days").
 LASTED_JUST_BEFORE = re.compile(r"\b(?:going on|it'?s been|been|lasting|lasted)\s+(?:about\s+|around\s+|nearly\s+)?$")
 # A time a change is measured against dates nothing: "better than it was on wednesday".
-COMPARED_WITH = re.compile(r"\bthan\s+(?:it\s+was\s+|they\s+were\s+|i\s+was\s+)?(?:on\s+|at\s+|last\s+)?$")
+# ("less than a day", "more than a week" are amounts, not comparisons.)
+COMPARED_WITH = re.compile(r"(?<!less )(?<!more )(?<!longer )(?<!fewer )(?<!shorter )(?<!rather )"
+                           r"\bthan\s+(?:it\s+was\s+|they\s+were\s+|i\s+was\s+)?(?:on\s+|at\s+|last\s+)?$")
 # Before an amount, words that make it how long the pain has lasted.
 LASTED_FOR = re.compile(r"\b(?:since|for|last|past)\s+(?:the\s+)?(?:last\s+|past\s+)?$")
 # "It's been more like 2 weeks", "had it a week", "going on 5 days": the pain, called "it".
@@ -236,7 +238,10 @@ def _dates_the_run(text: str, start: int, end: int) -> bool:
     clause = CLAUSE_START.split(text[:start])[-1]
     if PAIN_SINCE.search(clause) or PAIN_SINCE.search(text[start:end]) or LASTED_JUST_BEFORE.search(_before(text, start)):
         return False  # "race was last sunday so going on six days now": the pain's age
-    return bool(RUN_EVENT.search(clause) or RUN_AFTER.match(text, end))
+    runs = list(RUN_EVENT.finditer(clause))
+    if runs and PAIN_WORD.search(clause[runs[-1].end():]):
+        return False  # "did my run on thurs night and my legs are achy yesterday": the pain's day
+    return bool(runs or RUN_AFTER.match(text, end))
 
 
 def pain_age_hours(duration: float | None, run_age: float | None, onset: str | None) -> float | None:
@@ -285,12 +290,16 @@ def ties_to_the_pain(text: str, start: int, end: int) -> bool:
 
 
 def dates_the_pain_at(text: str, start: int, end: int) -> bool:
-    """Does the clause of the time phrase at text[start:end] say the pain began
-    then ("legs stiff since friday", "the ache started wednesday")? A length
-    said of soreness in general ("thought DOMS only lasted a couple days") does not."""
+    """Does the time phrase at text[start:end] say when the pain was there
+    first: in a clause with a pain word, a day or date ("legs sooo achy
+    yesterday") or a time the pain began ("stiff since friday", "the ache
+    started wednesday")? A length said of soreness in general ("thought DOMS
+    only lasted a couple days") does not, nor the start of a sign alone
+    ("since 2 days it is swelled")."""
     lowered = _lower(text)
     clause = CLAUSE_START.split(lowered[:start])[-1] + lowered[start:end] + CLAUSE_START.split(lowered[end:])[0]
-    return bool(PAIN_DATED.search(clause))
+    a_length = AMOUNT.match(lowered, start) and not AGO_AFTER.match(lowered, AMOUNT.match(lowered, start).end())
+    return bool(PAIN_WORD.search(clause)) and (not a_length or bool(PAIN_DATED.search(clause)))
 
 
 def dates_the_pain(text: str) -> bool:

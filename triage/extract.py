@@ -189,7 +189,7 @@ def _timeline(text: str, now: datetime, reading: "_Reading", mentions: list[Ment
         found.append(Mention("run_age", f"{runs[0].hours:g}", 0, len(text)))
     # "Ran 10k yesterday, felt fine, but this morning I can't put weight on it":
     # a time of writing said with the pain tells when it was there first.
-    felt = [t for t in pains[:1] if dates_the_pain_at(text, t.start, t.end)] or [
+    felt = [t for t in pains[:1] if dates_the_pain_at(text, t.start, t.end)] if pains else [
         t for t in times_of_writing(text) if runs and t.start > runs[0].start and reading.tells_of_the_pain_at(t.start)]
     if felt and runs and not any(m.fact == "onset" and m.present and not m.answer_only for m in mentions):
         # "did a long run thursday, legs stiff since friday morning": next day.

@@ -174,3 +174,13 @@ def test_a_part_of_the_day_after_a_weekday_counts_its_hours():
 def test_a_time_in_a_message_that_tells_no_pain_only_answers_its_question():
     found = extract("how do i get my 10k time down, been stuck at 55 mins for ages", NOW)
     assert found.mention("duration").answer_only is True
+
+
+@pytest.mark.parametrize("text, hours", [("less than a day", 23), ("more than a week", 169), ("longer than 3 days", 73)])
+def test_less_or_more_than_an_amount_is_an_amount_not_a_comparison(text, hours):
+    assert extract(text, NOW).value("duration") == hours
+
+
+def test_a_day_said_with_the_pain_after_the_run_dates_the_pain():
+    found = facts("did my long run on thursday evening and my legs are sooo achy yesterday and today")
+    assert found["onset"] == "next_day"
