@@ -389,7 +389,7 @@ class _Reading:
         of something long-standing ("knees have always creaked, for 20
         years"), or, unless it dates the run, after a word that the legs were
         fine then ("was fine on thursday night"; "fine until" dates the pain)?"""
-        token = next((i for i, t in enumerate(self.doc) if t.idx >= at), None)
+        token = self._token_at(at)
         if token is None:
             return False
         if any(self.full_sentence_ids[cue.start] == self.full_sentence_ids[token]
@@ -404,10 +404,14 @@ class _Reading:
     def tells_of_the_pain_at(self, at: int) -> bool:
         """Does the clause at character `at` name a pain, a place or a sign of
         the writer's own ("my son had a red rash last week" dates his rash)?"""
-        token = next((i for i, t in enumerate(self.doc) if t.idx >= at), None)
+        token = self._token_at(at)
         return token is not None and any(
             self.clause_ids[s.start] == self.clause_ids[token] and not any(self.other_at[s.start:s.end])
             for s in self.facts if s.kind in ("pain_type", "location", "sign"))
+
+    def _token_at(self, at: int) -> int | None:
+        """The first token at or after character `at`."""
+        return next((i for i, t in enumerate(self.doc) if t.idx >= at), None)
 
     def _of_other(self, span: Span) -> bool:
         return any(self.other_at[span.start:span.end]) or (span.kind == "location" and self._refers_back(span.start))
