@@ -32,11 +32,13 @@ from triage.durations import (dates_the_pain, dates_the_pain_at, onset_after, on
                               pain_age_hours, times_of_writing, times_said, ties_to_the_pain)
 
 LEXICON_PATH = Path(__file__).with_name("lexicon.yml")
-CORE_FACTS = ("pain_type", "onset", "location", "spread")
+# The facts the lexicon reads from phrases (triage.engine's CORE_FACTS are the
+# ones a result must know; times are read by triage/durations.py).
+PHRASE_FACTS = ("pain_type", "onset", "location", "spread")
 # What counts only as the answer to its own question: a pain word that says it
 # hurts, not how (lexicon `pain_said`), and a time not tied to the pain.
 ANSWER_ONLY = "answer_only"
-FACT_KINDS = (*CORE_FACTS, "sign")
+FACT_KINDS = (*PHRASE_FACTS, "sign")
 # A red flag may come at the end of a long message; past this it is not chat.
 MAX_CHARS = 20_000
 # Listed entries are matched as phrases (longest wins inside one fact), and
@@ -122,7 +124,7 @@ class Extraction:
         "a class straight after"), then the most telling value, then the
         first; for a duration or the run's age, the first."""
         found = [m for m in self.mentions if m.fact == fact and m.present]
-        if not found or fact not in CORE_FACTS:
+        if not found or fact not in PHRASE_FACTS:
             return found[0] if found else None
         order = _priority(fact)
         return min(found, key=lambda m: (m.answer_only, order.index(m.value), m.start))
@@ -137,7 +139,7 @@ class Extraction:
 
     def facts(self) -> dict:
         """The facts as a partial dict in triage.facts.Facts' shape."""
-        found = {fact: self.value(fact) for fact in CORE_FACTS}
+        found = {fact: self.value(fact) for fact in PHRASE_FACTS}
         found["duration_hours"] = pain_age_hours(self.value("duration"), self.value("run_age"), found["onset"])
         facts = {k: v for k, v in found.items() if v is not None}
         if signs := self.signs():
@@ -1042,7 +1044,7 @@ def _phrase_table(lexicon: dict) -> dict[Label, list[str]]:
                                                                               "touching", "pain_free", "pain_changes")},
                                      Label("leg"): context["leg_words"], Label("degree_hedge"): context["degree_hedges"],
                                      Label("onset_tie"): context["onset_ties"]}
-    for fact in CORE_FACTS:
+    for fact in PHRASE_FACTS:
         for value, phrases in lexicon[fact].items():
             table[Label(fact, value)] = phrases
     table[Label("pain_type", "dull_ache", ANSWER_ONLY)] = lexicon["pain_said"]

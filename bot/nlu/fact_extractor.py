@@ -35,7 +35,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from knowledge.embedder import CACHE_DIR
 from knowledge.search import not_discussed
 from triage.engine import assess
-from triage.extract import CORE_FACTS, ANSWER_ONLY, Extraction, extract
+from triage.extract import ANSWER_ONLY, PHRASE_FACTS, Extraction, extract
 from triage.sign_reader import SignReader, combine, load_or_train, signs_in_rules
 from triage.phrasing import (asks_after_a_preamble, asks_in_words, asks_something, calls_for_help, is_request,
                              looks_like_a_question, names_a_condition, names_the_legs, opens_like_a_question,
@@ -45,7 +45,7 @@ from triage.phrasing import (asks_after_a_preamble, asks_in_words, asks_somethin
 # Whole-message answers ("not sure", "none of these") and their intents.
 WHOLE_ANSWERS = {"unsure": "not_sure", "none": "deny", "stop": "stop"}
 # Facts that make a question about the runner's own pain a report.
-REPORT_FACTS = (*CORE_FACTS, "duration")
+REPORT_FACTS = (*PHRASE_FACTS, "duration")
 # A question that names stopping the conversation is a stop request ("can we stop now?").
 NAMES_STOPPING = re.compile(r"\b(?:stop|quit|cancel|end|enough|finish|done)\b")
 CHIT_CHAT = {"greet", "goodbye", "thank", "bot_challenge", "out_of_scope", "affirm", "deny", "not_sure"}
@@ -171,7 +171,7 @@ def _chosen_mentions(found: Extraction) -> List[Any]:
     mention would let "sharp at first, now a dull ache" become a dull ache;
     the extractor's choice (the most telling pain, for example) must win.
     """
-    chosen = [found.mention(fact) for fact in CORE_FACTS]
+    chosen = [found.mention(fact) for fact in PHRASE_FACTS]
     duration, run_age = found.mention("duration"), found.mention("run_age")
     if duration is not None and not (run_age is not None and duration.value == run_age.value):
         # A duration equal to the run's age dated only the run ("hill reps
