@@ -51,7 +51,9 @@ RELATIVE_HOURS = {
     # As typed on a phone.
     "day before yday": 48, "yday": 24, "yest": 24, "ystday": 24, "yesterdy": 24, "last nite": 12,
     "this mornin": 10, "2day": 6, "this arvo": 3, "tonite": 2, "2nite": 2,
-    "since i woke up": 10, "since i got up": 10, "since waking up": 10, "since getting up": 10,
+    "since waking up": 10, "since getting up": 10,
+    # "since she woke up": a parent or partner writing.
+    **{f"since {who} {verb} up": 10 for who in ("i", "she", "he", "they", "we", "you", "u") for verb in ("woke", "got")},
     "last week": 168, "last month": 730, "ages": 730, "forever": 730,
 }
 # These also name the time the runner writes in ("my legs are sore today"):

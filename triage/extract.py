@@ -389,7 +389,7 @@ class _Reading:
     def time_set_aside(self, at: int, dates_run: bool) -> bool:
         """Is the time phrase at character `at` one the pain did not start at:
         of something long-standing ("knees have always creaked, for 20
-        years"), or, unless it dates the run, after a word that the legs were
+        years") or of an explanation ("tape from the physio last month"), or, unless it dates the run, after a word that the legs were
         fine then ("was fine on thursday night"; "fine until" dates the pain)?"""
         token = self._token_at(at)
         if token is None:
@@ -398,6 +398,8 @@ class _Reading:
                and not any(t.lower_ in self.r.contrasts for t in self.doc[min(cue.end, token):max(cue.start, token)])
                for cue in self.long_standing):
             return True  # "... always clicked, for years, but my calves ache since yesterday": the "but" ends it
+        if any(cue.kind == "explained" and self.clause_ids[cue.start] == self.clause_ids[token] for cue in self.asides):
+            return True  # "kinesio tape on my shin from the physio last month": the tape's time
         return not dates_run and any(
             self.clause_ids[cue.start] == self.clause_ids[token] and cue.end <= token
             and not any(t.lower_ in self.r.until for t in self.doc[cue.end:token])

@@ -184,3 +184,27 @@ def test_less_or_more_than_an_amount_is_an_amount_not_a_comparison(text, hours):
 def test_a_day_said_with_the_pain_after_the_run_dates_the_pain():
     found = facts("did my long run on thursday evening and my legs are sooo achy yesterday and today")
     assert found["onset"] == "next_day"
+
+
+def test_worse_is_not_read_as_wrong():
+    """spaCy's lookup table lemmatises "worse" to "wrong": "it looks worse" had been a deformity."""
+    found = facts("calf swollen and red, thought it was a strain but it looks worse today")
+    assert not found["signs"].get("deformity")
+
+
+def test_a_rub_that_tingles_explains_the_tingle():
+    found = extract("the deep heat makes my skin tingle for a bit, but no real pins and needles", NOW)
+    assert not found.signs().get("tingling")
+
+
+def test_a_sharp_session_is_no_sharp_pain():
+    assert facts("did a sharp tempo yesterday and my quads are stiff today")["pain_type"] == "dull_ache"
+
+
+def test_a_time_of_an_explanation_dates_nothing():
+    found = extract("calves sore. the blue on my shin is kt tape from my physio last month", NOW)
+    assert found.value("duration") is None or found.mention("duration").answer_only
+
+
+def test_a_parent_writes_since_she_woke_up():
+    assert extract("since she woke up", NOW).value("duration") == 10
