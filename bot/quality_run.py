@@ -35,7 +35,9 @@ QUESTION_SETS = {"dev": ROOT / "tests" / "dev" / "questions.yml", "heldout": ROO
                  "held-out, blind G, with vague": ROOT / "tests" / "heldout" / "blind_questions_g.yml",
                  "held-out, blind H, with vague": ROOT / "tests" / "heldout" / "blind_questions_h.yml",
                  "held-out, blind I, with vague": ROOT / "tests" / "heldout" / "blind_questions_i.yml",
-                 "held-out, blind J, with vague": ROOT / "tests" / "heldout" / "blind_questions_j.yml"}
+                 "held-out, blind J, with vague": ROOT / "tests" / "heldout" / "blind_questions_j.yml",
+                 "held-out, blind K, with vague": ROOT / "tests" / "heldout" / "blind_questions_k.yml",
+                 "held-out, blind L, with vague": ROOT / "tests" / "heldout" / "blind_questions_l.yml"}
 EVAL_PORTS = (5505, 5555)
 SPLIT_FRACTION = 0.8
 SPLIT_SEED = 42
