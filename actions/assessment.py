@@ -92,7 +92,12 @@ class ValidateSlotMappings(ValidationAction):
 
     async def validate_duration(self, value, dispatcher, tracker, domain):
         text = tracker.latest_message.get("text") or ""
-        if only_the_run_was_dated(tracker) and dates_the_pain(text) and not latest_entities(tracker, "run_age"):
+        # A time typed alone in reply to "When did it start?" ("monday morning") dates the pain.
+        said = latest_entities(tracker, "duration")
+        answers_when = tracker.get_slot("requested_slot") == "onset" and said and all(
+            e.get("role") == ANSWER_ONLY for e in said)
+        if only_the_run_was_dated(tracker) and (dates_the_pain(text) or answers_when) \
+                and not latest_entities(tracker, "run_age"):
             return {"duration": value}  # "noticed it this morning" dates the pain itself
         return keep_earlier_unless_corrected("duration", value, tracker)
 

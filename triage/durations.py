@@ -157,7 +157,8 @@ Found = tuple[float, int, int]
 # "went for a run in new shoes yesterday") or right after it ("yesterday's
 # parkrun"): then the time dates the run, and the pain came at or after it.
 # The run or another bout of exercise ("the bleep test", "football").
-_EXERCISE = (r"run|race|parkrun|session|workout|jog|reps|intervals|tempo|lsr|long run|xc|fartlek|ultra|"
+_EXERCISE = (r"run|race|parkrun|session|workout|jog|reps|intervals|tempo|lsr|long run|xc|cross country|"
+             r"cross-country|sports day|fartlek|ultra|"
              r"bleep test|beep test|pe|football|match|game|practice|class|gym|hill reps|track")
 RUN_EVENT = re.compile(
     r"\b(?:ran|runs|running|jogged|jogging|raced|racing|"

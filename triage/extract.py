@@ -384,6 +384,9 @@ class _Reading:
         clause = self.clause_ids[span.start]
         return any(self.clause_ids[cue.start] == clause
                    and not any(t.lower_ in self.r.until for t in self.doc[cue.end:span.start])
+                   # A change dates the time it comes before ("got worse after i finished"), not
+                   # an earlier start ("started aching the morning after ... now it's getting worse").
+                   and (cue.kind == "pain_free" or cue.end <= span.start)
                    for cue in self.pain_free)
 
     def time_set_aside(self, at: int, dates_run: bool) -> bool:

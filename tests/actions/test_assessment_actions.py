@@ -836,6 +836,7 @@ def test_equal_numbers_from_two_messages_are_not_the_runs_age(domain):
         ("24", "noticed it this morning", "6"),  # dates the pain: replaces the run's age
         (None, "noticed it this morning", "24"),  # the 24 dated the pain: kept
         ("24", "i tried to jog today and it hurt", "24"),  # a time in passing: kept
+        ("24", "this morning", "6"),  # typed alone in reply to "When did it start?": dates the pain
     ],
 )
 async def test_the_pains_own_age_replaces_the_runs_but_nothing_else_does(run_age, text, expected, dispatcher, domain):
@@ -848,9 +849,10 @@ async def test_the_pains_own_age_replaces_the_runs_but_nothing_else_does(run_age
         user_event("inform", [entity("duration", "6")], text),
         slot_event("duration", "6"),  # the candidate Rasa extracted from this message
     ]
+    alone = {"role": ANSWER_ONLY} if text == "this morning" else {}
     tracker = make_tracker(
         domain, slots={"duration": "6", "run_age": run_age, "requested_slot": "onset"}, text=text, events=events,
-        entities=[entity("duration", "6")],
+        entities=[{**entity("duration", "6"), **alone}],
     )
     events = await ValidateSlotMappings().run(dispatcher, tracker, domain)
     assert SlotSet("duration", expected) in events

@@ -208,3 +208,12 @@ def test_a_time_of_an_explanation_dates_nothing():
 
 def test_a_parent_writes_since_she_woke_up():
     assert extract("since she woke up", NOW).value("duration") == 10
+
+
+def test_a_change_after_the_start_does_not_undo_the_start():
+    found = facts("calves started aching the morning after tuesday's intervals and now they're getting worse")
+    assert found["onset"] == "next_day"
+
+
+def test_a_school_cross_country_race_is_a_run():
+    assert extract("my son did his school cross country on thursday and his calves hurt", NOW).value("run_age") == 48
