@@ -305,6 +305,12 @@ def dates_the_pain_at(text: str, start: int, end: int) -> bool:
     return bool(PAIN_WORD.search(clause)) and (not a_length or bool(PAIN_DATED.search(clause)))
 
 
+def tells_of_pain(text: str) -> bool:
+    """A pain word anywhere, or a time the pain began ("how long should my legs hurt, its been 3 days")."""
+    lowered = _lower(text)
+    return bool(PAIN_WORD.search(lowered) or PAIN_DATED.search(lowered))
+
+
 def dates_the_pain(text: str) -> bool:
     """The message says when the pain itself began ("noticed it this morning",
     "sore since Monday"), not merely when something else happened."""

@@ -28,8 +28,8 @@ from typing import NamedTuple
 
 import yaml
 
-from triage.durations import (dates_the_pain, dates_the_pain_at, onset_after, onset_delay, onset_from_ages,
-                              pain_age_hours, times_of_writing, times_said, ties_to_the_pain)
+from triage.durations import (dates_the_pain_at, onset_after, onset_delay, onset_from_ages,
+                              pain_age_hours, tells_of_pain, times_of_writing, times_said, ties_to_the_pain)
 
 LEXICON_PATH = Path(__file__).with_name("lexicon.yml")
 # The facts the lexicon reads from phrases (triage.engine's CORE_FACTS are the
@@ -184,7 +184,7 @@ def _timeline(text: str, now: datetime, reading: "_Reading", mentions: list[Ment
         return []
     # Tied to the complaint by a pain word or by a fact in its clause ("legs have felt heavy for the last month").
     # With no pain, place or sign anywhere, "for ages" is not the pain's ("stuck at 28 mins for ages").
-    told = any(m.fact in ("pain_type", "location", "sign") for m in mentions) or dates_the_pain(text)
+    told = any(m.fact in ("pain_type", "location", "sign") for m in mentions) or tells_of_pain(text)
     tied = (ties_to_the_pain(text, said.start, said.end) and told) or reading.tells_of_the_pain_at(said.start)
     found = [Mention("duration", f"{said.hours:g}", said.start, said.end, answer_only=not tied)]
     if runs:

@@ -323,7 +323,9 @@ def _asks_the_article(found: Extraction, text: str) -> bool:
     signs = {m.value for m in found.mentions if m.fact == "sign" and m.present}
     if signs and not (_general_request(text) and signs <= TOPIC_SIGNS):
         return False
-    own_pain = ((speaks_of_themself(text) and any(m.present and m.fact in REPORT_FACTS for m in found.mentions))
+    # A time that only answers its own question ("stuck at 26:40 for ages") tells of no pain.
+    own_pain = ((speaks_of_themself(text) and any(m.present and m.fact in REPORT_FACTS and not m.answer_only
+                                                  for m in found.mentions))
                 or states_a_pain(text) or _reports_then_asks(found, text))
     # The question may come after a preamble: "prob a dumb q but what is going on in the muscles".
     return not own_pain and (opens_like_a_question(text) or asks_after_a_preamble(text) or _general_request(text))

@@ -189,3 +189,11 @@ def test_a_question_phrase_anywhere_asks_only_when_no_pain_of_the_writers_is_tol
 ])
 def test_a_question_the_classifier_took_for_stop_asks_unless_it_names_stopping(text, expected):
     assert parse(text, "stop").get("intent")["name"] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("how do i get my 10k under 50, been stuck on 52 mins for ages", "ask_question"),
+    ("how long should my calves hurt after a half, its been 4 days", "report_pain"),
+])
+def test_a_time_that_tells_of_no_pain_makes_no_report(text, expected):
+    assert parse(text, "report_pain").get("intent")["name"] == expected
