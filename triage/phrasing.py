@@ -39,7 +39,9 @@ ASKING_PHRASE = re.compile(
     r"(what|where|why|which|how|when) (is|are|does|do|did|should|can|could|would|will) "
     r"(it|they|that|this|the|my|your|you|i|we|these|those|a|an|runners?)|"
     r"what('s| is| are)( actually| really| even)? (going on|happening|causing|the (cause|reason|point|difference|best))|"
-    r"what (makes|causes|happens))\b"
+    r"what (makes|causes|happens)|"
+    # An inverted "it" asks: "black toenail after my marathon, will it grow out on its own"
+    r"(will|would|does|is|can|could|should) it (just |ever |actually |really )?\w+)\b"
 )
 # Requests that ask without a question word: "best stretches for tight calves",
 # "tips for sore quads", "ice or heat for stiff calves", "warm up routine pls",

@@ -92,6 +92,7 @@ def test_how_a_part_of_the_leg_feels_states_a_pain(text):
     "sorry if this is obvious but why do muscles get sore a day later",
     "quick one - what is actually happening in the calf when it cramps",
     "patellar tendon thing, where does it hurt usually",
+    "lost a toenail after the ultra, will it grow back on its own",
 ])
 def test_a_question_after_a_preamble_asks(text):
     assert asks_after_a_preamble(text)
