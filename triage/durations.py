@@ -183,6 +183,7 @@ COMPARED_WITH = re.compile(r"(?<!less )(?<!more )(?<!longer )(?<!fewer )(?<!shor
 LASTED_FOR = re.compile(r"\b(?:since|for|last|past)\s+(?:the\s+)?(?:last\s+|past\s+)?$")
 # "It's been more like 2 weeks", "had it a week", "going on 5 days": the pain, called "it".
 IT_HAS_LASTED = re.compile(r"\b(?:it'?s been|it has been|it'?s|it has|it is|had it|had this|going on|lasting|lasted)\b")
+IT_LASTED = re.compile(r"\b(?:it'?s\s+(?:\w+\s+){0,2}?been|it has\s+(?:\w+\s+)?been|had it|had this|going on)\b")
 # "Started c25k 3 wks ago", "started running 2 months ago": when the running began.
 RUNNING_BEGAN = re.compile(r"\bstart(?:ed)?\s+(?:running|jogging|c25k|couch\s*to\s*5k|training|the\s+plan|a\s+plan|"
                            r"my\s+plan|the\s+program\w*|parkrun|the\s+club|a\s+club|marathon\s+training)\b[^,.;!?]*$")
@@ -306,9 +307,11 @@ def dates_the_pain_at(text: str, start: int, end: int) -> bool:
 
 
 def tells_of_pain(text: str) -> bool:
-    """A pain word anywhere, or a time the pain began ("how long should my legs hurt, its been 3 days")."""
+    """A pain word anywhere ("how long should my legs hurt, its been 3 days"), a
+    time the pain began, or "it" that has lasted ("actually it's been more like
+    2 weeks", said of the pain being asked about)."""
     lowered = _lower(text)
-    return bool(PAIN_WORD.search(lowered) or PAIN_DATED.search(lowered))
+    return bool(PAIN_WORD.search(lowered) or PAIN_DATED.search(lowered) or IT_LASTED.search(lowered))
 
 
 def dates_the_pain(text: str) -> bool:

@@ -217,3 +217,9 @@ def test_a_change_after_the_start_does_not_undo_the_start():
 
 def test_a_school_cross_country_race_is_a_run():
     assert extract("my son did his school cross country on thursday and his calves hurt", NOW).value("run_age") == 48
+
+
+@pytest.mark.parametrize("text", ["actually it's been more like 2 weeks", "actually it's only been 2 days"])
+def test_it_that_has_lasted_is_the_pain_being_asked_about(text):
+    """A correction mid-checklist: "it" is the pain, so the time is more than an answer to its own question."""
+    assert extract(text, NOW).mention("duration").answer_only is False
