@@ -40,6 +40,8 @@ ASKING_PHRASE = re.compile(
     r"(it|they|that|this|the|my|your|you|i|we|these|those|a|an|runners?)|"
     r"what('s| is| are)( actually| really| even)? (going on|happening|causing|the (cause|reason|point|difference|best))|"
     r"what (makes|causes|happens)|"
+    # An indirect question: "me mam wants to know if epsom salts help", "i was wondering whether ..."
+    r"(want|wants|wanted|wanting) to know|wonder(ing)? (if|whether|how|what|why)|curious (if|whether|how|what|why)|"
     # An inverted "it" asks: "black toenail after my marathon, will it grow out on its own"
     r"(will|would|does|is|can|could|should) it (just |ever |actually |really )?\w+)\b"
 )
@@ -53,6 +55,8 @@ REQUEST = re.compile(
     r"guide (to|for)|\w+ or \w+ for|any (good )?(tips|advice|ideas|stretches|exercises)|"
     r"help (with|fixing|me)|snacks?|(difference|diff) between|yay or nay|for runners|rules? of thumb|"
     r"need (some |a )?(advice|help|tips|plan|guidance)|^list|^(give|show|send) me|guidelines?|in runners|"
+    # A comparison asked for: "doms vs injury comparison", "heat versus ice"
+    r"vs|versus|comparison|"
     r"for (sore|achy|aching|tired|stiff|tight|heavy|dead|painful) (legs?|calves|calf|quads|thighs|hamstrings|shins|muscles))\b"
 )
 # Broader: any message that could be a question, for telling a question from a

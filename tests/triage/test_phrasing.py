@@ -93,6 +93,8 @@ def test_how_a_part_of_the_leg_feels_states_a_pain(text):
     "quick one - what is actually happening in the calf when it cramps",
     "patellar tendon thing, where does it hurt usually",
     "lost a toenail after the ultra, will it grow back on its own",
+    "my dad wants to know if compression socks are worth it",
+    "i was wondering whether foam rolling before a run is a good idea",
 ])
 def test_a_question_after_a_preamble_asks(text):
     assert asks_after_a_preamble(text)
@@ -114,7 +116,7 @@ def test_can_with_a_subject_asks(text):
     assert opens_like_a_question(text)
 
 
-@pytest.mark.parametrize("text", ["list the main causes of shin pain", "give me a cool down routine",
+@pytest.mark.parametrize("text", ["list the main causes of shin pain", "give me a cool down routine", "ice vs heat",
                                   "stretching guidelines after a marathon", "knee pain in runners"])
 def test_a_request_without_a_question_word(text):
     assert is_request(text)
