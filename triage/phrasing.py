@@ -40,8 +40,6 @@ ASKING_PHRASE = re.compile(
     r"(it|they|that|this|the|my|your|you|i|we|these|those|a|an|runners?)|"
     r"what('s| is| are)( actually| really| even)? (going on|happening|causing|the (cause|reason|point|difference|best))|"
     r"what (makes|causes|happens)|"
-    # An indirect question: "me mam wants to know if epsom salts help", "i was wondering whether ..."
-    r"(want|wants|wanted|wanting) to know|wonder(ing)? (if|whether|how|what|why)|curious (if|whether|how|what|why)|"
     # An inverted "it" asks: "black toenail after my marathon, will it grow out on its own"
     r"(will|would|does|is|can|could|should) it (just |ever |actually |really )?\w+)\b"
 )
