@@ -287,10 +287,13 @@ def ties_to_the_pain(text: str, start: int, end: int) -> bool:
     its clause ("sore for 2 days", "since sunday", "2 days after my long run")?
     "71 years young" or "I am 38 years" tell of the writer, and a time alone
     in a reply is read as its question's answer (actions/assessment.py)."""
-    lowered = _lower(text)
-    before, after = CLAUSE_START.split(lowered[:start])[-1], CLAUSE_START.split(lowered[end:])[0]
-    return any(pattern.search(part) for pattern in (PAIN_SINCE, PAIN_WORD, RUN_EVENT, IT_HAS_LASTED)
-               for part in (before, lowered[start:end], after))
+    parts = _clause_parts(_lower(text), start, end)
+    return any(pattern.search(part) for pattern in (PAIN_SINCE, PAIN_WORD, RUN_EVENT, IT_HAS_LASTED) for part in parts)
+
+
+def _clause_parts(lowered: str, start: int, end: int) -> tuple[str, str, str]:
+    """The clause around the phrase at lowered[start:end]: its words before, the phrase, its words after."""
+    return CLAUSE_START.split(lowered[:start])[-1], lowered[start:end], CLAUSE_START.split(lowered[end:])[0]
 
 
 def dates_the_pain_at(text: str, start: int, end: int) -> bool:
@@ -301,8 +304,9 @@ def dates_the_pain_at(text: str, start: int, end: int) -> bool:
     only lasted a couple days") does not, nor the start of a sign alone
     ("since 2 days it is swelled")."""
     lowered = _lower(text)
-    clause = CLAUSE_START.split(lowered[:start])[-1] + lowered[start:end] + CLAUSE_START.split(lowered[end:])[0]
-    a_length = AMOUNT.match(lowered, start) and not AGO_AFTER.match(lowered, AMOUNT.match(lowered, start).end())
+    clause = "".join(_clause_parts(lowered, start, end))
+    amount = AMOUNT.match(lowered, start)
+    a_length = amount is not None and not AGO_AFTER.match(lowered, amount.end())
     return bool(PAIN_WORD.search(clause)) and (not a_length or bool(PAIN_DATED.search(clause)))
 
 

@@ -448,7 +448,7 @@ class _Reading:
         for cue in self.asides:
             if cue.start <= span.start < cue.end or cue.start < span.end <= cue.end:
                 continue  # the sign's own words (a cue between the halves of a near pair still counts)
-            if cue.kind == "resolved" and span.value in self.r.course_signs | self._plain_pain_types:
+            if cue.kind == "resolved" and span.value in self.m.kept_when_resolved:
                 # A pain that has gone was still that pain: "calf cramping ... it's fine now" (S6).
                 # A pain type that is a warning sign too (tingling) is a sign, and goes with it.
                 continue
@@ -465,10 +465,6 @@ class _Reading:
             if cue.kind not in ("elsewhere", "figure") and self.full_sentence_ids[cue.start] == sentence:
                 return cue.kind
         return ""
-
-    @property
-    def _plain_pain_types(self) -> set[str]:
-        return set(self.m.lexicon["pain_type"]) - set(self.m.lexicon["signs"])
 
     def _degree_hedged(self, span: Span) -> bool:
         """'a bit dark', 'slightly darker': a degree hedge inside the sign's words or just before them."""
@@ -983,6 +979,9 @@ class _Matcher:
         table = _phrase_table(lexicon)
         self.nlp = _pipeline(lexicon["normalise"], _domain_words(table, lexicon["normalise"]), lexicon["split"])
         self.rules = ScopeRules(lexicon["context"], lambda words: [t.norm_ for t in self.nlp(" ".join(words))])
+        # What a resolution does not set aside: the pain's course and its plain
+        # types (a pain type that is also a warning sign, tingling, goes with it).
+        self.kept_when_resolved = self.rules.course_signs | (set(lexicon["pain_type"]) - set(lexicon["signs"]))
         self.fillers = {t.norm_ for t in self.nlp(" ".join(lexicon["fillers"]))}
         from spacy.matcher import PhraseMatcher
 
