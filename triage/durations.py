@@ -55,7 +55,15 @@ RELATIVE_HOURS = {
     # "since she woke up": a parent or partner writing.
     **{f"since {who} {verb} up": 10 for who in ("i", "she", "he", "they", "we", "you", "u") for verb in ("woke", "got")},
     "last week": 168, "last month": 730, "ages": 730, "forever": 730,
+    # A season is months back; any guess is far over three days, all a rule reads.
+    **{f"since {the}{season}": 2190 for the in ("", "the ") for season in ("spring", "summer", "autumn", "fall", "winter")},
 }
+# A unit without a number: "months tbh", "for weeks", "weeks now". A guess
+# (two weeks, three months, two years), and like the seasons far over three days.
+BARE_UNIT_HOURS = {"weeks": 336, "wks": 336, "months": 2190, "years": 17520, "yrs": 17520}
+BARE_UNIT = re.compile(rf"^\W*(?:like\s+|about\s+|for\s+)?({'|'.join(BARE_UNIT_HOURS)})\b"
+                       rf"|\b(?:for|over)\s+({'|'.join(BARE_UNIT_HOURS)})\b(?!\s+(?:ago|before|away|of\s+running))"
+                       rf"|\b({'|'.join(BARE_UNIT_HOURS)})\s+now\b")
 # These also name the time the runner writes in ("my legs are sore today"):
 # they date the pain only after a word that starts it ("since this morning",
 # "woke up with it today", "it came on tonight"). Otherwise the duration is
@@ -90,7 +98,8 @@ NOT_PAIN_AFTER = re.compile(
 # time ("ran for 2 hours", "been running for 3 years"), how often ("twice a
 # week"), or a date to come ("a marathon in 6 weeks").
 NOT_PAIN_BEFORE = re.compile(
-    r"(?:\b(?:run|runs|ran|running|jog|jogged|jogging|raced|racing|trained|training|did|every|in)"
+    # ("on every run for six weeks" is how long the pain has come with each run)
+    r"(?:(?<!every )(?<!each )\b(?:run|runs|ran|running|jog|jogged|jogging|raced|racing|trained|training|did|every|in)"
     r"(?:\s+(?:for|since|about|around|roughly|nearly|over|almost|like))*"
     r"|(?:\b|(?<=\d))(?:once|twice|times|x|days?|miles?|mi|km|k))\s*$"  # "5 days a week", "40 miles a week"
 )
@@ -122,6 +131,8 @@ WEEKDAY_SINCE = re.compile(
 WEEKDAY = re.compile(rf"\b(?:on|last|after)\s+(?:last\s+|the\s+)?({_WEEKDAY_NAMES})\b")
 _WEEKEND = r"(?:weekend|wkend|wknd|w/e)"
 WEEKEND = re.compile(rf"\b(?:since|over|at|on|after)\s+(?:the\s+|last\s+)?{_WEEKEND}(?!\w)")
+# "the monday before last", "the weekend before last": a week further back.
+BEFORE_LAST = re.compile(r"\s+before\s+last\b")
 # A reply that is only a day ("tues", "last weekend", "since sat I think"):
 # found at the start of the message, it answers "How long have you had it?".
 DAY_ALONE = re.compile(rf"^\W*(?:since\s+|from\s+)?(?:the\s+|last\s+)?(?:({_WEEKDAY_NAMES})|{_WEEKEND})(?!\w)")
@@ -148,6 +159,28 @@ DATE = re.compile(
     # "the 5th mile", "since 3 month" and "from 30 to 45k a week" are not dates
     r"(?!\s*(?:mile|k|km|min|hour|hr|day|week|wk|month|mo|year|yr|am|pm|:|(?:to|-|–)\s*\d))"
 )
+
+
+# A clock time the pain began at: "since about 9.20 this morning", "since
+# 2pm", "from quarter past 9", "since 7 this morning", "since about 11". A bare
+# hour needs "since" or "from" before it, and no unit after it ("since 2 days").
+_HOUR_WORDS = "|".join(sorted((w for w, n in WORD_NUMBERS.items() if isinstance(n, int) and 1 <= n <= 12
+                               and " " not in w and w not in ("a", "an", "few", "couple", "several")),
+                              key=len, reverse=True))
+_CLOCK_PART = r"this\s+morning|this\s+mornin|this\s+afternoon|this\s+arvo|this\s+evening|tonight|today|last\s+night"
+CLOCK = re.compile(
+    r"\b(?:since|from|started\s+(?:at|around|about)|began\s+(?:at|around|about))\s+"
+    r"(?:about\s+|around\s+|roughly\s+|approx\.?\s+|approximately\s+|just\s+(?:after|before)\s+|like\s+)?"
+    rf"(?:(?P<fraction>quarter|half)\s+(?P<side>past|after|to)\s+(?P<of>\d{{1,2}}|{_HOUR_WORDS})"
+    r"|(?P<hour>\d{1,2})(?!\d)(?:[:.](?P<minute>[0-5]\d))?)"
+    r"(?:\s*(?P<meridiem>am|pm|a\.m\.?|p\.m\.?|o'?clock|ish)(?![a-z]))?"
+    rf"(?:\s+(?:in\s+the\s+(?P<part>morning|afternoon|evening)|(?P<day_part>{_CLOCK_PART})))?"
+    # "since 2 days", "from 30 to 45k", "since 3rd": amounts and dates, not clocks
+    r"(?![.:]\d)(?!\s*(?:st|nd|rd|th|mile|mi\b|k\b|km|min|hour|hr|h\b|day|d\b|night|week|wk|w\b|fortnight|month|mo\b|year|yr"
+    r"|x\b|/|%|-|–|to\s+\d|or\s+\d))"
+)
+# The hour of a part of the day said after a clock time, as on a 24-hour clock.
+AFTERNOON_PARTS = ("afternoon", "evening", "tonight", "arvo")
 
 
 # What the finders return: hours, and where the time phrase starts and ends.
@@ -182,7 +215,10 @@ COMPARED_WITH = re.compile(r"(?<!less )(?<!more )(?<!longer )(?<!fewer )(?<!shor
 # Before an amount, words that make it how long the pain has lasted.
 LASTED_FOR = re.compile(r"\b(?:since|for|last|past)\s+(?:the\s+)?(?:last\s+|past\s+)?$")
 # "It's been more like 2 weeks", "had it a week", "going on 5 days": the pain, called "it".
-IT_HAS_LASTED = re.compile(r"\b(?:it'?s been|it has been|it'?s|it has|it is|had it|had this|going on|lasting|lasted)\b")
+IT_HAS_LASTED = re.compile(r"\b(?:it'?s been|it has been|it'?s|it has|it is|had it|had this|going on|lasting|lasted|"
+                           r"happening|happened)\b")
+# After an amount, words that make it the time so far: "sore heel, 3 weeks now".
+SO_FAR = re.compile(r"^\s*(?:now|so far|and counting|already|straight|running|in a row)\b")
 IT_LASTED = re.compile(r"\b(?:it'?s\s+(?:\w+\s+){0,2}?been|it has\s+(?:\w+\s+)?been|had it|had this|going on)\b")
 # "Started c25k 3 wks ago", "started running 2 months ago": when the running began.
 RUNNING_BEGAN = re.compile(r"\bstart(?:ed)?\s+(?:running|jogging|c25k|couch\s*to\s*5k|training|the\s+plan|a\s+plan|"
@@ -288,7 +324,8 @@ def ties_to_the_pain(text: str, start: int, end: int) -> bool:
     "71 years young" or "I am 38 years" tell of the writer, and a time alone
     in a reply is read as its question's answer (actions/assessment.py)."""
     parts = _clause_parts(_lower(text), start, end)
-    return any(pattern.search(part) for pattern in (PAIN_SINCE, PAIN_WORD, RUN_EVENT, IT_HAS_LASTED) for part in parts)
+    return (any(pattern.search(part) for pattern in (PAIN_SINCE, PAIN_WORD, RUN_EVENT, IT_HAS_LASTED) for part in parts)
+            or bool(SO_FAR.match(parts[2])))
 
 
 def _clause_parts(lowered: str, start: int, end: int) -> tuple[str, str, str]:
@@ -364,8 +401,8 @@ def _time_said(text: str, now: datetime) -> tuple[float, int, int] | None:
     """The first time phrase the finders agree on: (hours, start, end). An
     amount in words ("almost a week") is a rounding of a day or date said
     beside it ("since Monday so almost a week now"): the day wins."""
-    finders = (_from_amount, _from_weekday, _from_weekend, _from_date, _from_day_number, _from_relative,
-               _from_day_alone, _from_run_day)
+    finders = (_from_clock, _from_amount, _from_weekday, _from_weekend, _from_date, _from_day_number, _from_relative,
+               _from_day_alone, _from_run_day, _from_bare_unit)
     said = ((finder, found) for finder in finders if (found := finder(text, now)) is not None)
     finder, first = next(said, (None, None))
     if finder is not _from_amount or re.search(r"\d", text[first[1]:first[2]]):
@@ -460,6 +497,46 @@ def _number(word: str) -> float:
     return float(word.removesuffix("ish")) if word[0].isdigit() else float(WORD_NUMBERS[word])
 
 
+def _from_clock(text: str, now: datetime) -> Found | None:
+    """'since about 9.20 this morning', 'since 2pm': hours back to the latest
+    such time of day not after now (yesterday's, when today's is still to
+    come). The runner's clock is taken to be the server's: a few hours off
+    at most, which moves no rule's line."""
+    match = CLOCK.search(text)
+    if match is None:
+        return None
+    clock = _clock_hours(match)
+    if clock is None:
+        return None
+    part = re.sub(r"\s+", " ", match.group("part") or match.group("day_part") or "")
+    meridiem = (match.group("meridiem") or "").replace(".", "")
+    if clock < 12 and (meridiem == "pm" or any(word in part for word in AFTERNOON_PARTS)
+                       or (part == "last night" and clock >= 5)):
+        dial = [clock + 12]
+    elif meridiem == "am" or "morn" in part:
+        dial = [clock % 12]
+    else:
+        dial = [clock, clock + 12] if clock < 12 else [clock]  # "since 2": whichever was last
+    now_hours = now.hour + now.minute / 60
+    ago = min((now_hours - at) % 24 for at in dial)
+    return max(0.5, ago), match.start(), match.end()
+
+
+def _clock_hours(match: re.Match) -> float | None:
+    """The hour the clock phrase names, on a 12-hour dial ("quarter to 9" is 8.75)."""
+    if match.group("fraction"):
+        of = match.group("of")
+        hour = int(of) if of.isdigit() else WORD_NUMBERS[of]
+        offset = 0.25 if match.group("fraction") == "quarter" else 0.5
+        clock = hour - offset if match.group("side") == "to" else hour + offset
+    else:
+        clock = int(match.group("hour")) + int(match.group("minute") or 0) / 60
+        if not (match.group("minute") or match.group("meridiem") or match.group("part") or match.group("day_part")):
+            if clock > 12:
+                return None  # "since 15" is no clock time anyone says without more
+    return clock if 0 <= clock < 24 else None
+
+
 def _from_weekday(text: str, now: datetime) -> Found | None:
     match = WEEKDAY_SINCE.search(text) or WEEKDAY.search(text)
     if not match:
@@ -469,8 +546,12 @@ def _from_weekday(text: str, now: datetime) -> Found | None:
 
 def _weekday_hours(text: str, match: re.Match, now: datetime) -> Found:
     """Hours back to a weekday, to its part of the day when one follows ("wed
-    night" is less than three days before a Saturday afternoon)."""
+    night" is less than three days before a Saturday afternoon), a week more
+    for "the monday before last"."""
     hours = _days_back_to(match.group(1), now) * 24.0
+    if earlier := BEFORE_LAST.match(text, match.end()):
+        hours += 7 * 24
+        match = earlier
     part = PART_OF_DAY.match(text, match.end())
     if part is None:
         return hours, match.start(), match.end()
@@ -504,7 +585,10 @@ def _from_weekend(text: str, now: datetime) -> Found | None:
     match = WEEKEND.search(text)
     if not match:
         return None
-    return _days_back_to("saturday", now) * 24.0, match.start(), match.end()
+    hours, end = _days_back_to("saturday", now) * 24.0, match.end()
+    if earlier := BEFORE_LAST.match(text, end):
+        hours, end = hours + 7 * 24, earlier.end()
+    return hours, match.start(), end
 
 
 def _from_date(text: str, now: datetime) -> Found | None:
@@ -562,6 +646,17 @@ def _from_relative(text: str, now: datetime) -> Found | None:
     # I did my long run. Today my legs are very sore" is a pain of today.
     told = [f for f in pains if _sentence_tells_of_pain(text, f[1])]
     return min(told or pains or found, key=lambda f: f[1], default=None)
+
+
+def _from_bare_unit(text: str, now: datetime) -> Found | None:
+    del now
+    match = BARE_UNIT.search(text)
+    if match is None:
+        return None
+    unit = next(group for group in match.groups() if group)
+    if RUNNING_FOR.search(_before(text, match.start(match.groups().index(unit) + 1))):
+        return None  # "been running for years" is not about the pain
+    return float(BARE_UNIT_HOURS[unit]), match.start(), match.end()
 
 
 def _sentence_tells_of_pain(text: str, at: int) -> bool:
