@@ -171,7 +171,8 @@ _CLOCK_PART = r"this\s+morning|this\s+mornin|this\s+afternoon|this\s+arvo|this\s
 CLOCK = re.compile(
     r"\b(?:since|from|started\s+(?:at|around|about)|began\s+(?:at|around|about))\s+"
     r"(?:about\s+|around\s+|roughly\s+|approx\.?\s+|approximately\s+|just\s+(?:after|before)\s+|like\s+)?"
-    rf"(?:(?P<fraction>quarter|half)\s+(?P<side>past|after|to)\s+(?P<of>\d{{1,2}}|{_HOUR_WORDS})"
+    # "quarter past 9", "half 8" (British: half past eight)
+    rf"(?:(?P<fraction>quarter\s+(?=past|after|to)|half\s+)(?:(?P<side>past|after|to)\s+)?(?P<of>\d{{1,2}}|{_HOUR_WORDS})\b"
     r"|(?P<hour>\d{1,2})(?!\d)(?:[:.](?P<minute>[0-5]\d))?)"
     r"(?:\s*(?P<meridiem>am|pm|a\.m\.?|p\.m\.?|o'?clock|ish)(?![a-z]))?"
     rf"(?:\s+(?:in\s+the\s+(?P<part>morning|afternoon|evening)|(?P<day_part>{_CLOCK_PART})))?"
@@ -527,7 +528,7 @@ def _clock_hours(match: re.Match) -> float | None:
     if match.group("fraction"):
         of = match.group("of")
         hour = int(of) if of.isdigit() else WORD_NUMBERS[of]
-        offset = 0.25 if match.group("fraction") == "quarter" else 0.5
+        offset = 0.25 if match.group("fraction").startswith("quarter") else 0.5
         clock = hour - offset if match.group("side") == "to" else hour + offset
     else:
         clock = int(match.group("hour")) + int(match.group("minute") or 0) / 60

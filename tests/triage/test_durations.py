@@ -385,3 +385,53 @@ def test_a_time_tied_to_nothing_of_the_pain_is_only_an_answer(text, expected, ti
 @pytest.mark.parametrize("text", ["2day when i got up", "sore since 2day"])
 def test_2day_is_today_not_two_days(text):
     assert hours(text) in (None, 6)
+
+
+# A clock time the pain began at, counted back from Thursday noon: to the
+# latest such time not after now (yesterday's, when today's is still to come).
+CLOCK_TIMES = [
+    ("since about 9.20 this morning", 2 + 40 / 60),
+    ("since 7 this morning", 5),
+    ("since about quarter past 9", 2.75),
+    ("since half 8 this morning", 3.5),
+    ("since 8:45", 3.25),
+    ("since about 11", 1),
+    ("since 2pm", 22),  # today's 2pm is still to come: yesterday's
+    ("since 9pm last night", 15),
+    ("started at 6am", 6),
+    ("since about 10 in the morning", 2),
+]
+
+
+@pytest.mark.parametrize("text, expected", CLOCK_TIMES, ids=[t for t, _ in CLOCK_TIMES])
+def test_a_clock_time_counts_back_to_its_latest_past(text, expected):
+    assert hours(text) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("since 2 days", 48),  # an amount, not 2 o'clock
+    ("since 1.5 weeks", 252),
+    ("since the 7th", 19 * 24),  # a date, not 7 o'clock
+])
+def test_amounts_and_dates_are_not_clock_times(text, expected):
+    assert hours(text) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("since the monday before last", 10 * 24),
+    ("since the weekend before last", 12 * 24),
+    ("months tbh, since the summer", 2190),
+    ("for weeks", 336),
+    ("weeks now", 336),
+    ("my legs have ached for months", 2190),
+    ("sore heel, 3 weeks now", 504),
+    ("it's been happening on every run for about six weeks", 1008),
+])
+def test_weeks_back_and_units_without_a_number(text, expected):
+    assert hours(text) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("text", ["been running for years", "i've been training for months", "in the winter months",
+                                  "from 30 to 45k a week"])
+def test_running_for_years_is_no_duration(text):
+    assert hours(text) is None

@@ -152,6 +152,11 @@ ONSETS = [
     ("after about 20 mins of running my shin starts to ache", "during_run"),
     ("it comes on after 10 minutes of running and goes when I stop", "during_run"),
     ("hurts from the first step of my run", "during_run"),
+    # a run named by its day, and a distance into it
+    ("inside of my left shin started hurting on thursday's run", "during_run"),
+    ("calf cramped up on sunday's long run after about 2k", "during_run"),
+    ("about 5 miles into tuesday's run", "during_run"),
+    ("very sharp pain, I stop immediately", "during_run"),
 ]
 
 
@@ -370,6 +375,10 @@ SIGNS_PRESENT = [
     ("rolled my ankle on a root", "injury"),
     ("got kicked in the shin at football", "injury"),
     ("my compression bandage was really tight", "injury"),
+    # a deformity told by the leg's shape, not named
+    ("there's a bend in her shin where there shouldn't be one", "deformity"),
+    ("something's poking at the skin on my shin", "deformity"),
+    ("very sharp pain in my calf, I stop immediately", "had_to_stop"),
 ]
 
 
@@ -512,6 +521,9 @@ NEGATION_SCOPE = [
     ("never been this breathless before", {"breathlessness": True}),
     ("I wasn't short of breath until today", {"breathlessness": True}),
     ("I've never coughed up blood before today", {"coughing_blood": True}),
+    # A denial reaches over words that only qualify the sign.
+    ("no new numbness or tingling", {"numbness": False, "tingling": False}),
+    ("no other swelling", {"swelling": False}),
 ]
 
 
@@ -609,6 +621,9 @@ def test_whole_message_answer(text, answer):
 
 # Ordinary running talk: none of these may raise a sign it does not state.
 RUNNING_TALK = [
+    # A pet is never the one assessed; a sign gone since the effort is no sign now.
+    ("none of those, it's only the dog that's limping lol", ["worse_with_movement"]),
+    ("legs were blue with the cold at the finish but they warmed up grand in the car", ["cold_pale_leg"]),
     # Nouns that spaCy's lookup table reads as comparatives of sign words.
     ("my cadence is 155, what's a good number", ["numbness"]),
     ("need a rule of thumb for bumping up mileage", ["swelling"]),
