@@ -27,8 +27,10 @@ from actions.tracker_facts import (
     slot_value_before_latest_message,
     facts_from_tracker,
     latest_answer,
+    about_them,
     last_question_asked,
     latest_entities,
+    their_entities,
     set_aside_in_latest_message,
     tells_of_someone_else,
     signs_in_latest_message,
@@ -43,6 +45,7 @@ from triage.rules import urgency
 from triage.sign_reader import signs_in_rules
 from triage.extract import ANSWER_ONLY, more_telling, opens_with_no
 from triage.facts import UNKNOWN
+from triage.phrasing import asks_something
 
 FORM_SLOTS = (*FACT_SLOTS, "warning_signs")
 # Once the signs already point to urgent care or worse, further checklist
@@ -279,6 +282,9 @@ def _unsure_or_nothing(slot: str, tracker: Tracker) -> Dict[Text, Any]:
     said = latest_entities(tracker, slot)
     if said and all(e.get("role") == ANSWER_ONLY for e in said):
         return {slot: said[-1]["value"]}  # "just sore": asked what the pain is like, a dull ache
+    theirs = their_entities(tracker, slot)
+    if not said and theirs and about_them(tracker):
+        return {slot: theirs[-1]["value"]}  # asked about her: "she says friday morning when she got up"
     if tracker.get_slot(slot) is None and not said:
         value = _onset_from_times(tracker) if slot == "onset" else None
         # A long reply full of other facts may still answer this question
@@ -315,9 +321,15 @@ def _ends_the_assessment(tracker: Tracker, intent: str | None) -> bool:
 def _read_as_answer(tracker: Tracker, pending: str | None, intent: str | None) -> bool:
     """A reply the classifier took for a stop, a question or chit-chat that
     answers the pending question after all ("when i got up", "halfway round")."""
-    if intent not in MISREADINGS or pending not in FORM_SLOTS or pending == "warning_signs":
+    if intent not in MISREADINGS or pending not in FORM_SLOTS:
         return False
-    return reply_as_answer(pending, tracker.latest_message.get("text") or "") is not None
+    text = tracker.latest_message.get("text") or ""
+    if intent != "stop" and not asks_something(text):
+        # Asking nothing ("runs in a line from the bum down to the back of the
+        # knee"), it is this question's answer, understood or not; it is never
+        # sent to the article search.
+        return True
+    return pending != "warning_signs" and reply_as_answer(pending, text) is not None
 
 
 def _sign_check_answer(tracker: Tracker) -> List[EventType]:

@@ -7,6 +7,7 @@ from typing import Any, Optional
 from rasa_sdk import Tracker
 
 from triage.durations import pain_age_hours
+from triage.extract import THEIRS
 from triage.facts import Facts
 from triage.phrasing import speaks_of_themself
 
@@ -78,7 +79,17 @@ def _hours(value: Any) -> float | None:
 
 
 def latest_entities(tracker: Tracker, entity: str) -> list[dict]:
-    return [e for e in tracker.latest_message.get("entities", []) if e.get("entity") == entity]
+    """The latest message's entities of this type, without those said only of
+    someone else (`their_entities`)."""
+    return [e for e in tracker.latest_message.get("entities", [])
+            if e.get("entity") == entity and e.get("role") != THEIRS]
+
+
+def their_entities(tracker: Tracker, entity: str) -> list[dict]:
+    """'he says friday morning when he got out of bed': facts said only of
+    someone else, which answer a question about them."""
+    return [e for e in tracker.latest_message.get("entities", [])
+            if e.get("entity") == entity and e.get("role") == THEIRS]
 
 
 SOMEONE_ELSE = "someone_else"  # the `subject` slot when the person assessed is not the writer

@@ -38,6 +38,10 @@ PHRASE_FACTS = ("pain_type", "onset", "location", "spread")
 # What counts only as the answer to its own question: a pain word that says it
 # hurts, not how (lexicon `pain_said`), and a time not tied to the pain.
 ANSWER_ONLY = "answer_only"
+# The role of a fact said only of someone else in a message that is not about
+# them alone ("he says friday morning when he got out of bed"): theirs, for the
+# question it answers when they are the one assessed (bot/nlu/fact_extractor.py).
+THEIRS = "theirs"
 FACT_KINDS = (*PHRASE_FACTS, "sign")
 # A red flag may come at the end of a long message; past this it is not chat.
 MAX_CHARS = 20_000

@@ -35,7 +35,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from knowledge.embedder import CACHE_DIR
 from knowledge.search import not_discussed
 from triage.engine import assess
-from triage.extract import ANSWER_ONLY, PHRASE_FACTS, Extraction, extract
+from triage.extract import ANSWER_ONLY, PHRASE_FACTS, THEIRS, Extraction, extract
 from triage.sign_reader import SignReader, combine, load_or_train, signs_in_rules
 from triage.phrasing import (asks_after_a_preamble, asks_in_words, asks_something, calls_for_help, is_request,
                              looks_like_a_question, names_a_condition, names_the_legs, opens_like_a_question,
@@ -85,7 +85,7 @@ class FactExtractor(GraphComponent, EntityExtractorMixin):
             aside = _aside_entities(found)
             # What the sentence put elsewhere is not the leg's, whatever the learned reader thinks.
             learned = [e for e in self._second_reading(found, text) if e["value"] not in {a["value"] for a in aside}]
-            entities = ([_entity(m) for m in _chosen_mentions(found)] + _answer_entity(found) + learned
+            entities = ([_entity(m) for m in _chosen_mentions(found)] + _their_entities(found) + _answer_entity(found) + learned
                         + aside + _ordinary_entities(found) + _subject_entity(found))
             message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
             intent = _certain_intent(found, text, _intent_name(message), _intent_confidence(message))
@@ -179,6 +179,21 @@ def _chosen_mentions(found: Extraction) -> List[Any]:
         chosen.append(duration)
     chosen.append(run_age)
     return [m for m in chosen if m is not None] + [m for m in found.mentions if m.fact == "sign"]
+
+
+def _their_entities(found: Extraction) -> List[Dict[str, Any]]:
+    """Facts other than signs said only of someone else, in a message that is
+    not about them alone: "he says friday morning when he got out of bed",
+    in reply to "When did it start?" about a husband. Role "theirs": no slot
+    takes them by itself; the question they answer does, when the person
+    assessed is someone else (actions/assessment.py)."""
+    told = {m.fact for m in found.mentions if m.present}
+    theirs = {}
+    for mention in found.others:
+        if (mention.fact in (*PHRASE_FACTS, "duration") and mention.other and not mention.aside and mention.present
+                and mention.fact not in told):
+            theirs.setdefault(mention.fact, mention)
+    return [{**_entity(mention), "role": THEIRS} for mention in theirs.values()]
 
 
 def _entity(mention) -> Dict[str, Any]:

@@ -633,10 +633,20 @@ async def test_form_validation_rejects_interruptions_so_their_rules_run(intent, 
     explicit = [entity("answer", "stop")] if intent == "stop" else []  # "stop" itself, a stop phrase
     tracker = make_tracker(
         domain, slots={"requested_slot": "pain_type"}, intent=intent, entities=explicit,
-        active_loop="assessment_form", latest_action_name=latest_action,
+        active_loop="assessment_form", latest_action_name=latest_action, text="is it bad to run on it?",
     )
     with pytest.raises(ActionExecutionRejection):
         await ValidateAssessmentForm().run(dispatcher, tracker, domain)
+
+
+@pytest.mark.parametrize("intent", ["ask_question", "out_of_scope"])
+async def test_a_reply_that_asks_nothing_is_the_pending_answer_whatever_its_intent(intent, dispatcher, domain,
+                                                                                    reader_reads_nothing):
+    tracker = make_tracker(domain, slots={"requested_slot": "spread"}, intent=intent,
+                           text="runs in a line from the bum down to the back of the knee",
+                           active_loop="assessment_form", latest_action_name="action_listen")
+    events = await ValidateAssessmentForm().run(dispatcher, tracker, domain)
+    assert SlotSet("spread", None) in events  # not understood: asked again, never sent to the article
 
 
 async def test_a_reply_merely_classified_as_stop_is_confirmed_first(dispatcher, domain, reader_reads_nothing):
@@ -894,3 +904,16 @@ def test_a_correction_cue_corrects_the_fact_it_stands_before_in_its_sentence(tex
     from actions.tracker_facts import is_correction
 
     assert is_correction(text, text.index(fact)) is corrects
+
+
+@pytest.mark.parametrize("subject, expected", [("someone_else", "next_day"), ("the_writer", None)])
+async def test_a_fact_said_of_him_answers_the_question_about_him_only(subject, expected, dispatcher, domain,
+                                                                     reader_reads_nothing):
+    """'he says friday morning when he got out of bed', asked when it started:
+    his onset when he is the one assessed; nothing when the writer is."""
+    tracker = make_tracker(domain, slots={"requested_slot": "onset", "subject": subject}, intent="inform",
+                           entities=[entity("onset", "next_day", "theirs")],
+                           text="he says friday morning when he got out of bed",
+                           active_loop="assessment_form", latest_action_name="action_listen")
+    events = await ValidateAssessmentForm().run(dispatcher, tracker, domain)
+    assert slot_sets(events).get("onset") == expected
