@@ -222,7 +222,14 @@ class Searcher:
             return 0.0
         if self.off_topic(scores):
             return 0.0
-        return float(self.confidence_scores(scores, method).max())
+        best = float(self.confidence_scores(scores, method).max())
+        if self.settings.example_margin is None:
+            return best
+        # A runner's question close to one the article is known to answer
+        # ("gf did her first half sunday, can barely walk down stairs tuesday,
+        # is that normal") is evidence too, where the article's prose is far
+        # from the runner's words.
+        return max(best, scores.nearest_example("on_topic") - self.settings.example_margin)
 
     def below_lexical_floor(self, scores: Scores) -> bool:
         """Does the question share no telling word with the article?"""

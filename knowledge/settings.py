@@ -31,6 +31,7 @@ class Settings:
     off_topic_margin: float | None  # None: no example check
     topic_words: int  # a question of at most this many words is a topic typed alone ...
     topic_margin: float  # ... and its example check declines only past this margin
+    example_margin: float | None  # an on-topic example this close (less the margin) is evidence too; None: off
     max_citations: int
     citation_margin: float
     related_depth: int
@@ -66,6 +67,7 @@ def load_settings(path: Path = SETTINGS_FILE) -> Settings:
         off_topic_margin=_optional_float(raw["answer"].get("off_topic_margin")),
         topic_words=int(raw["answer"].get("topic_words", 0)),
         topic_margin=float(raw["answer"].get("topic_margin", 0.0)),
+        example_margin=_optional_float(raw["answer"].get("example_margin")),
         max_citations=int(raw["answer"]["max_citations"]),
         citation_margin=float(raw["answer"]["citation_margin"]),
         related_depth=int(raw["answer"].get("related_depth", 8)),

@@ -40,6 +40,10 @@ ASKING_PHRASE = re.compile(
     r"(it|they|that|this|the|my|your|you|i|we|these|those|a|an|runners?)|"
     r"what('s| is| are)( actually| really| even)? (going on|happening|causing|the (cause|reason|point|difference|best))|"
     r"what (makes|causes|happens)|"
+    # A plea at the end: "calves cramping on hot runs, help", "shins again pls help!!"
+    r"(?<=[,.!-] )(?:pls |please |plz )?help(?: pls| please| plz)?(?=\s*[!?.]*$)|"
+    # "anything i can do at home to ease it", "anything that helps"
+    r"anything (i|you|we|he|she|they) (can|could|should) (do|try|take|use)|anything that (helps|works)|"
     # An inverted "it" asks: "black toenail after my marathon, will it grow out on its own"
     r"(will|would|does|is|can|could|should) it (just |ever |actually |really )?\w+)\b"
 )
@@ -48,7 +52,7 @@ ASKING_PHRASE = re.compile(
 # "tell me about shin splints". A request names what it wants (tips, a routine,
 # the best thing, a choice between two) rather than how the runner's leg feels.
 REQUEST = re.compile(
-    r"\b(tips?|advice|best|recommend\w*|ideas?|routines?|remed(y|ies)|exercises? (for|to)|stretch(es)? (for|to)|"
+    r"\b(tips?|advice|best|recommend\w*|ideas?|routines?|remed(y|ies)|tweaks?|fixes|hacks?|suggestions?|pointers?|exercises? (for|to)|stretch(es)? (for|to)|"
     r"ways? to|how to|what to (do|eat|wear)|tell me (about|more|how|what|why)|^explain|info\w* (on|about)|"
     r"guide (to|for)|\w+ or \w+ for|any (good )?(tips|advice|ideas|stretches|exercises)|"
     r"help (with|fixing|me)|snacks?|(difference|diff) between|yay or nay|for runners|rules? of thumb|"

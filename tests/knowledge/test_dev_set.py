@@ -71,7 +71,10 @@ def test_the_example_check_declines_more_off_topic_questions(evaluation, searche
     sweep = {r.method: r for r in evaluation.weight_sweep}
     base = f"w={settings.lexical_weight} floor={settings.lexical_floor} margin="
     chosen = sweep[f"{base}{settings.off_topic_margin} ex={settings.example_weight}"]
-    assert chosen.out_of_scope_declined >= sweep[f"{base}off ex={settings.example_weight}"].out_of_scope_declined + 0.15
+    # Without the check, on-topic example evidence (answer.example_margin) already
+    # lets the threshold rise (about 90% declined at 95% answered, against 75%
+    # with passages alone); the check still adds at least 5 points.
+    assert chosen.out_of_scope_declined >= sweep[f"{base}off ex={settings.example_weight}"].out_of_scope_declined + 0.05
     assert chosen.in_scope_answered >= 0.95
 
 

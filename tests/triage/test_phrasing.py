@@ -124,3 +124,17 @@ def test_wondering_if_i_should_worry_is_no_question_phrase():
     """'odd one after my run, wondering if I should worry' is a vague report: it
     must reach the assessment, not the article search (an urgent runner was declined)."""
     assert not asks_after_a_preamble("bit of an odd one after my run this morning, wondering if I should worry")
+
+
+@pytest.mark.parametrize("text", [
+    "legs super sore after yesterdays run, anything i can do at home to ease it",
+    "calves cramping on hot runs, help",
+    "shins sore again pls help!!",
+    "running form tweaks to take the pounding off my legs",
+])
+def test_a_plea_or_an_offer_of_anything_asks(text):
+    assert asks_something(text)
+
+
+def test_help_inside_a_sentence_is_no_plea():
+    assert not asks_something("my calf is killing me and nothing seems to help my legs recover fast enough today")
