@@ -41,7 +41,7 @@ ASKING_PHRASE = re.compile(
     r"what('s| is| are)( actually| really| even)? (going on|happening|causing|the (cause|reason|point|difference|best))|"
     r"what (makes|causes|happens)|"
     # A plea at the end: "calves cramping on hot runs, help", "shins again pls help!!"
-    r"(?<=[,.!-] )(?:pls |please |plz )?help(?: pls| please| plz)?(?=\s*[!?.]*$)|"
+    r"(?:(?<=[,.!-] )(?:pls |please |plz )?help|(?:pls|please|plz) help)(?: pls| please| plz)?(?=\s*[!?.]*$)|"
     # "anything i can do at home to ease it", "anything that helps"
     r"anything (i|you|we|he|she|they) (can|could|should) (do|try|take|use)|anything that (helps|works)|"
     # An inverted "it" asks: "black toenail after my marathon, will it grow out on its own"
