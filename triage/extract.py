@@ -161,6 +161,7 @@ def extract(text: str, now: datetime | None = None) -> Extraction:
     mentions = _with_onset_delay(text, mentions)
     mentions = _place_of_the_pain(text, mentions)
     mentions += _timeline(text, now or datetime.now(), reading, mentions)
+    mentions += _onset_from_stopping(mentions)
     long_standing = {m.value for m in mentions if m.aside == "long_standing" and m.fact == "sign" and m.present}
     # A denial stands wherever it is said ("always cold feet, normal colour though").
     mentions = [m for m in mentions if m.aside != "long_standing" or not m.present]  # no new sign: not asked either
@@ -203,6 +204,15 @@ def _timeline(text: str, now: datetime, reading: "_Reading", mentions: list[Ment
         if onset is not None:
             found.append(Mention("onset", onset, felt[0].start, felt[0].end, answer_only=not tied))
     return found
+
+
+def _onset_from_stopping(mentions: list[Mention]) -> list[Mention]:
+    """A pain that made the runner stop began during the run ("running marathon
+    pace and got a sudden severe pain, had to stop"), when nothing else says when."""
+    if any(m.fact == "onset" and m.present for m in mentions):
+        return []
+    stopped = [m for m in mentions if m.fact == "sign" and m.value == "had_to_stop" and m.present and not m.aside]
+    return [Mention("onset", "during_run", m.start, m.end, other=m.other) for m in stopped[:1]]
 
 
 def _about_someone_else(mentions: list[Mention], reading: "_Reading") -> bool:

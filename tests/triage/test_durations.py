@@ -435,3 +435,11 @@ def test_weeks_back_and_units_without_a_number(text, expected):
                                   "from 30 to 45k a week"])
 def test_running_for_years_is_no_duration(text):
     assert hours(text) is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("started hurting friday morning", 6 * 24 + 4),  # Thursday noon back to last Friday 8am
+    ("he was fine wednesday night, started moaning thursday morning at breakfast", 4),
+])
+def test_a_bare_day_after_the_pain_dates_it(text, expected):
+    assert hours(text) == pytest.approx(expected)

@@ -157,6 +157,8 @@ ONSETS = [
     ("calf cramped up on sunday's long run after about 2k", "during_run"),
     ("about 5 miles into tuesday's run", "during_run"),
     ("very sharp pain, I stop immediately", "during_run"),
+    # a pain that made the runner stop began during the run
+    ("running marathon pace and got a sudden severe pain in my hip, had to stop", "during_run"),
 ]
 
 
