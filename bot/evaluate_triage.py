@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import urllib.error
 import urllib.request
@@ -342,12 +343,25 @@ def load_vignettes(path: Path) -> list:
         return yaml.safe_load(handle) or []
 
 
-def rest_sender(base_url: str, conversation_id: str, timeout: float = 60.0) -> SendFn:
+# A set's writer may fix the day ("Today for every vignette: Saturday
+# 2026-12-05"): its runners then write on that day, at this hour, whatever
+# day the set is played on, so that "since thursday" means what it meant.
+SET_DAY = re.compile(r"^#.*\btoday\b[^\n]*?(\d{4}-\d{2}-\d{2})", re.IGNORECASE | re.MULTILINE)
+WRITING_HOUR = "17:00:00"
+
+
+def runners_clock(path: Path) -> Optional[str]:
+    """The local time the set's runners write at (ISO 8601), if its header fixes the day."""
+    found = SET_DAY.search(path.read_text(encoding="utf-8")[:2000])
+    return f"{found.group(1)}T{WRITING_HOUR}" if found else None
+
+
+def rest_sender(base_url: str, conversation_id: str, timeout: float = 60.0, local_time: Optional[str] = None) -> SendFn:
     """Send one runner's messages in one conversation (the bot's one REST client)."""
     client = RestClient(base_url, timeout)
 
     def send(text: str) -> Messages:
-        turn = client.say(conversation_id, text)
+        turn = client.say(conversation_id, text, local_time)
         if turn.status != 200:
             raise ValueError(f"HTTP {turn.status}: {turn.text[:200]}")
         return turn.messages
@@ -363,10 +377,10 @@ def bot_is_reachable(base_url: str, timeout: float = 10.0) -> bool:
         return False
 
 
-def evaluate_over_rest(vignette: dict, base_url: str) -> dict:
+def evaluate_over_rest(vignette: dict, base_url: str, local_time: Optional[str] = None) -> dict:
     conversation_id = f"eval-{vignette['id']}-{uuid.uuid4().hex[:12]}"
     try:
-        return run_vignette(vignette, rest_sender(base_url, conversation_id))
+        return run_vignette(vignette, rest_sender(base_url, conversation_id, local_time=local_time))
     except (urllib.error.URLError, OSError, ValueError) as error:
         result = new_result(vignette)
         result["error"] = f"request failed: {error}"
@@ -392,9 +406,9 @@ def evaluate(base_url: str, vignettes_path: Path, report_path: Optional[Path] = 
 
     Writes the Markdown report when `report_path` is given. The caller checks
     that the bot is reachable first."""
-    results = []
+    results, local_time = [], runners_clock(vignettes_path)
     for vignette in load_vignettes(vignettes_path):
-        results.append(evaluate_over_rest(vignette, base_url))
+        results.append(evaluate_over_rest(vignette, base_url, local_time))
         print(progress_line(results[-1]), flush=True)
     summary = summarize(results)
     print("\n" + format_table(summary))

@@ -57,6 +57,10 @@ class RestClient:
         except urllib.error.HTTPError as error:
             return Turn(error.code, _messages(error.read() or b"{}"))
 
-    def say(self, sender: str, message: str) -> Turn:
-        """One turn: POST the message, return the bot's messages."""
-        return self.post_raw(json.dumps({"sender": sender, "message": message}).encode())
+    def say(self, sender: str, message: str, local_time: str | None = None) -> Turn:
+        """One turn: POST the message, return the bot's messages. `local_time`
+        (ISO 8601) is the runner's clock, sent as the message's metadata."""
+        body: dict = {"sender": sender, "message": message}
+        if local_time:
+            body["metadata"] = {"local_time": local_time}
+        return self.post_raw(json.dumps(body).encode())

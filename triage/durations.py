@@ -230,9 +230,7 @@ RUNNING_FOR = re.compile(r"\b(?:run|runs|ran|running|jog\w*|train\w*|rac\w+)\s+(
 FIRST_IN_AGES = re.compile(r"\bin\s+(?:ages|forever)$")
 # Words that tell of the pain itself, for telling which of two day words dates it.
 PAIN_WORD = re.compile(r"\b(?:sore|soreness|ache|aches|aching|achy|hurt|hurts|hurting|pain|painful|stiff|tight|"
-                       r"throbb?ing|burning|cramp\w*|woke up|noticed|since|doms|"
-                       # a parent's or partner's word for it: "started moaning friday morning"
-                       r"moan\w*|complain\w*|whing\w*)\b")
+                       r"throbb?ing|burning|cramp\w*|woke up|noticed|since|doms)\b")
 CLAUSE_START = re.compile(r"[,.;!?]|\bbut\b")
 # How long after the run each onset began, for dating a pain from its run.
 ONSET_DELAY_HOURS = {"during_run": 0, "right_after": 0, "next_day": 24}
@@ -573,10 +571,11 @@ def _from_day_alone(text: str, now: datetime) -> Found | None:
 
 def _from_run_day(text: str, now: datetime) -> Found | None:
     """A bare day after the run it dates ("did a long run thursday", "race was
-    wed evening") or after the pain it dates ("started hurting friday morning")."""
+    wed evening") or after the pain it dates ("started hurting friday morning",
+    "started moaning friday morning")."""
     for match in RUN_DAY.finditer(text):
         clause = CLAUSE_START.split(text[:match.start()])[-1]
-        if RUN_EVENT.search(clause) or PAIN_WORD.search(clause):
+        if RUN_EVENT.search(clause) or PAIN_WORD.search(clause) or PAIN_SINCE.search(clause):
             return _weekday_hours(text, match, now)
     return None
 

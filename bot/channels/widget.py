@@ -43,6 +43,7 @@ from bot.channels.widget_protocol import (
     ORIGINS_VARIABLE,
     SESSION_DAYS_VARIABLE,
     Refusal,
+    TurnRequest,
     bot_message,
     history,
     is_random_id,
@@ -167,7 +168,7 @@ class WidgetInput(SocketIOInput):
             if wait is not None:  # the widget keeps the message and sends it again after the wait
                 return {"status": "rate_limited", "retry_after": wait,
                         "error": f"You're sending messages quickly: I'll send this one in {wait} s."}
-            return await self._run_once(on_new_message, sid, session_id, request.text, request.message_id)
+            return await self._run_once(on_new_message, sid, session_id, request)
 
         return webhook
 
@@ -180,7 +181,8 @@ class WidgetInput(SocketIOInput):
         forwarded = request.headers.get("x-forwarded-for") if request is not None else None
         return self.limits.retry_after(session_id, peer, forwarded, time.monotonic())
 
-    async def _run_once(self, on_new_message, sid: str, session_id: str, text: str, message_id: str) -> Dict[str, Any]:
+    async def _run_once(self, on_new_message, sid: str, session_id: str, request: TurnRequest) -> Dict[str, Any]:
+        text, message_id = request.text, request.message_id
         key = (session_id, message_id)
         events = await self._events(session_id)
         if events is None:  # the conversation store is down: this turn cannot run
@@ -195,16 +197,18 @@ class WidgetInput(SocketIOInput):
             shown = user_message(text, message_id, time.time(), last_bot_buttons(events))
             await sio.emit("user_echo", shown, room=session_id, skip_sid=sid)
             await sio.emit("bot_typing", {"typing": True}, room=session_id)
-            await self._run_turn(on_new_message, session_id, text, message_id)
+            metadata = {"local_time": request.local_time} if request.local_time else None
+            await self._run_turn(on_new_message, session_id, text, message_id, metadata)
         finally:
             self.in_flight.discard(key)
             await sio.emit("bot_typing", {"typing": False}, room=session_id)
         return {"status": "ok", "message_id": message_id}
 
-    async def _run_turn(self, on_new_message, session_id: str, text: str, message_id: str) -> None:
+    async def _run_turn(self, on_new_message, session_id: str, text: str, message_id: str, metadata=None) -> None:
         output = WidgetOutput(self.sio, self.bot_message_evt)
         try:
-            await on_new_message(UserMessage(text, output, session_id, input_channel=self.name(), message_id=message_id))
+            await on_new_message(UserMessage(text, output, session_id, input_channel=self.name(), message_id=message_id,
+                                             metadata=metadata))
         except Exception:  # the runner gets SAFE_REPLY; the log gets the cause
             logger.exception("Turn failed for a widget session")
         if output.sent == 0:

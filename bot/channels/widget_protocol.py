@@ -77,6 +77,7 @@ def own_origins(host: str, port: int) -> list[str]:
 class TurnRequest(NamedTuple):
     text: str
     message_id: str
+    local_time: Optional[str] = None  # the runner's clock, ISO 8601 (docs/CONTRACT.md)
 
 
 class Refusal(NamedTuple):
@@ -100,7 +101,9 @@ def read_user_message(data: Any, session_id: Optional[str]) -> TurnRequest | Ref
         return Refusal(EMPTY_MESSAGE_REPLY)
     if len(text) > MAX_MESSAGE_CHARS:
         return Refusal(f"That message is too long: at most {MAX_MESSAGE_CHARS:,} characters, please shorten it.")
-    return TurnRequest(text, message_id)
+    local_time = data.get("local_time")
+    # Only a short string is passed on; the NLU reads it or ignores it (bot/nlu/local_time.py).
+    return TurnRequest(text, message_id, local_time if isinstance(local_time, str) and len(local_time) <= 40 else None)
 
 
 def bot_message(message: Mapping[str, Any], timestamp: float) -> dict:

@@ -34,6 +34,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from knowledge.embedder import CACHE_DIR
 from knowledge.search import not_discussed
+from bot.nlu.local_time import runner_now
 from triage.engine import assess
 from triage.extract import ANSWER_ONLY, PHRASE_FACTS, THEIRS, Extraction, extract
 from triage.sign_reader import SignReader, combine, load_or_train, signs_in_rules
@@ -81,7 +82,8 @@ class FactExtractor(GraphComponent, EntityExtractorMixin):
             text = message.get(TEXT) or ""
             if text.startswith("/"):
                 continue  # a button payload already carries its intent and entities
-            found = extract(text)
+            # "since 2pm" on the runner's clock, when the channel sent it (bot/nlu/local_time.py)
+            found = extract(text, runner_now(message.get("metadata")))
             aside = _aside_entities(found)
             # What the sentence put elsewhere is not the leg's, whatever the learned reader thinks.
             learned = [e for e in self._second_reading(found, text) if e["value"] not in {a["value"] for a in aside}]

@@ -318,3 +318,12 @@ def test_a_fact_reported_unknown_matches_a_gold_of_not_sure():
     assert fact_matches("duration_hours", None, "unknown")
     assert not fact_matches("onset", "next_day", "unknown")
     assert not fact_matches("onset", None, "next_day")
+
+
+def test_a_set_that_fixes_its_day_is_played_on_that_day(tmp_path):
+    fixed = tmp_path / "fixed.yml"
+    fixed.write_text("# Blind set Z. Today for every vignette: Saturday 2026-12-05.\n- id: z_01\n")
+    free = tmp_path / "free.yml"
+    free.write_text("# Blind set Y, written on 2026-12-04.\n- id: y_01\n")
+    assert ev.runners_clock(fixed) == "2026-12-05T17:00:00"
+    assert ev.runners_clock(free) is None

@@ -197,3 +197,15 @@ def test_a_question_the_classifier_took_for_stop_asks_unless_it_names_stopping(t
 ])
 def test_a_time_that_tells_of_no_pain_makes_no_report(text, expected):
     assert parse(text, "report_pain").get("intent")["name"] == expected
+
+
+def test_times_are_counted_on_the_runners_clock_when_the_channel_sends_it():
+    from bot.nlu.local_time import runner_now
+
+    message = Message(data={"text": "calf sore since 2pm", "metadata": {"local_time": "2026-12-05T15:00:00-05:00"}})
+    FactExtractor().process([message])
+    durations = [e["value"] for e in message.get("entities") if e["entity"] == "duration"]
+    assert durations == ["1"]  # 2pm to 3pm on the runner's clock, whatever the server's says
+    assert runner_now({"local_time": "2026-12-05T15:00:00Z"}).hour == 15
+    for bad in ({"local_time": "yesterday"}, {"local_time": 5}, "2026-12-05", None, {"local_time": "1" * 100}):
+        assert runner_now(bad) is None

@@ -53,6 +53,11 @@ def test_a_runner_message_is_read_or_refused_with_a_reason():
     assert read_user_message({**good, "message": "  "}, SESSION) == Refusal(EMPTY_MESSAGE_REPLY)
     assert "too long" in read_user_message({**good, "message": "x" * (MAX_MESSAGE_CHARS + 1)}, SESSION).error
     assert isinstance(read_user_message("text", SESSION), Refusal)
+    # The runner's clock is passed on when it is a short string, and dropped otherwise.
+    timed = {**good, "local_time": "2026-12-05T17:04:09+01:00"}
+    assert read_user_message(timed, SESSION).local_time == "2026-12-05T17:04:09+01:00"
+    assert read_user_message({**good, "local_time": "x" * 500}, SESSION).local_time is None
+    assert read_user_message({**good, "local_time": 17}, SESSION).local_time is None
 
 
 def test_history_shows_button_titles_and_merges_nothing_it_should_not():

@@ -110,7 +110,8 @@ export class Connection {
     if (!this.ready || this.inFlight || !item || !this.socket.connected || Date.now() < this.waitUntil) return;
     this.inFlight = item.message_id;
     const generation = this.generation;
-    const message = { message: item.text, session_id: this.sessionId, message_id: item.message_id };
+    const message = { message: item.text, session_id: this.sessionId, message_id: item.message_id,
+      local_time: localTime(new Date()) }; // "since 2pm" on the runner's clock (docs/CONTRACT.md)
     this.socket.timeout(ACK_TIMEOUT_MS).emit("user_uttered", message, (error, ack) => {
       if (generation !== this.generation) return; // reconnected since: the history decides
       this.inFlight = null;
@@ -129,4 +130,14 @@ export class Connection {
       this.flush();
     });
   }
+}
+
+// The browser's wall clock with its offset, as ISO 8601: "2026-12-05T17:04:09+01:00".
+export function localTime(date) {
+  const pad = (n) => String(Math.abs(Math.trunc(n))).padStart(2, "0");
+  const offset = -date.getTimezoneOffset();
+  const sign = offset >= 0 ? "+" : "-";
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}` +
+    `T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}` +
+    `${sign}${pad(offset / 60)}:${pad(offset % 60)}`;
 }
