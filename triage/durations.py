@@ -246,32 +246,6 @@ class OnsetDelay:
     end: int
 
 
-def duration_hours(text: str, now: datetime) -> float | None:
-    """Hours the pain has lasted according to `text`, or None if it says not.
-
-    When the time dates the run ("after hill reps yesterday"), this is the
-    run's age: the pain is at most that old. `run_age_hours` tells which."""
-    found = duration_said(text, now)
-    return found[0] if found else None
-
-
-def duration_said(text: str, now: datetime) -> tuple[float, int, int] | None:
-    """`duration_hours` with where the time phrase stands: (hours, start, end)."""
-    return _time_said(_lower(text), now)
-
-
-def run_age_hours(text: str, now: datetime) -> float | None:
-    """Hours since the run when the time in `text` dates the run, not the pain:
-    "hammies wrecked after hill reps yesterday", "ran 10 miles 2 days ago",
-    "yesterday's parkrun". None for "sore since yesterday" or "for 2 days"."""
-    lowered = _lower(text)
-    found = _time_said(lowered, now)
-    if not found:
-        return None
-    hours, start, end = found
-    return hours if _dates_the_run(lowered, start, end) else None
-
-
 def _dates_the_run(text: str, start: int, end: int) -> bool:
     """Does the time phrase at text[start:end] date the run ("after the race
     yesterday", "yesterday's parkrun") rather than the pain ("sore since my
@@ -630,7 +604,7 @@ def _from_day_number(text: str, now: datetime) -> Found | None:
 def _from_relative(text: str, now: datetime) -> Found | None:
     """A day word ("yesterday", "this morning"). When one dates the run and
     another the pain ("since this morning ... after a trail run yesterday"),
-    the pain's own wins; "ran yesterday" alone dates the run (run_age_hours
+    the pain's own wins; "ran yesterday" alone dates the run (`TimeSaid.dates_run`
     tells it apart; the pain is no older)."""
     del now  # fixed guesses, see RELATIVE_HOURS
     found = []

@@ -10,13 +10,30 @@ from datetime import datetime
 
 import pytest
 
-from triage.durations import duration_hours, duration_said, onset_delay, pain_age_hours, run_age_hours, ties_to_the_pain
+from triage.durations import TimeSaid, onset_delay, pain_age_hours, ties_to_the_pain, times_said
 
 NOW = datetime(2026, 11, 26, 12)  # Thursday 26 November 2026, noon
 
 
+def first_time(text: str, now: datetime = NOW) -> TimeSaid | None:
+    """The time phrase the timeline reads first (triage/extract.py `_timeline` takes it)."""
+    found = times_said(text, now)
+    return found[0] if found else None
+
+
+def duration_hours(text: str, now: datetime = NOW) -> float | None:
+    said = first_time(text, now)
+    return said.hours if said else None
+
+
+def run_age_hours(text: str, now: datetime = NOW) -> float | None:
+    """Hours since the run, when the first time dates the run rather than the pain."""
+    said = first_time(text, now)
+    return said.hours if said and said.dates_run else None
+
+
 def hours(text: str) -> float | None:
-    return duration_hours(text, NOW)
+    return duration_hours(text)
 
 
 EXACT = [
@@ -377,7 +394,8 @@ def test_of_two_day_words_the_one_that_dates_the_pain_is_its_duration(text, hour
     ("since i woke up", 10, True),
 ])
 def test_a_time_tied_to_nothing_of_the_pain_is_only_an_answer(text, expected, tied):
-    hours_said, start, end = duration_said(text, NOW)
+    said = first_time(text)
+    hours_said, start, end = said.hours, said.start, said.end
     assert hours_said == expected
     assert ties_to_the_pain(text, start, end) is tied
 
