@@ -5,7 +5,6 @@ Figures, not tests: `make bench` prints them; nothing here passes or fails.
 from __future__ import annotations
 
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -20,6 +19,7 @@ from bot.rest_client import RestClient
 from bot.servers import running_bot
 from bot.settings import ROOT, isolated_settings, load_settings, quiet_environment
 from bot.training import train_if_needed
+from knowledge.machine import describe, machine
 
 # A full assessment, as a runner types it: every turn runs NLU, the policies
 # and one to three custom actions (form validation, questions, triage).
@@ -31,16 +31,6 @@ CONVERSATION = [
 ]
 CONVERSATIONS = 25
 WARM_UP_CONVERSATIONS = 3
-
-
-def machine() -> str:
-    from knowledge.bench import _cpu_model
-
-    memory_kb = int(Path("/proc/meminfo").read_text().split()[1])
-    return (
-        f"{_cpu_model()}, {os.cpu_count()} cores, {memory_kb / 2**20:.0f} GiB, "
-        f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f}"
-    )
 
 
 def bench_training() -> float:
@@ -184,7 +174,7 @@ def fresh_stores():
 
 
 def main(load_seconds: float = 60, concurrency: int = 64, load_only: bool = False) -> int:
-    print(f"Machine: {machine()}", flush=True)
+    print(f"Machine: {describe(machine())}", flush=True)
     if load_only:
         bench_load(load_seconds, concurrency)
         return 0

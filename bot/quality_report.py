@@ -12,7 +12,6 @@ metrics.json holds:
 from __future__ import annotations
 
 import json
-import platform
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Optional
@@ -147,24 +146,6 @@ def git_commit(root: Path) -> str:
     except OSError:
         pass
     return "unknown"
-
-
-def cpu_model(cpuinfo: str) -> str:
-    for line in cpuinfo.splitlines():
-        if line.lower().startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return platform.processor() or "unknown"
-
-
-def machine() -> dict:
-    import os
-
-    try:
-        cpuinfo = Path("/proc/cpuinfo").read_text(encoding="utf-8")
-    except OSError:
-        cpuinfo = ""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return {"cpu": cpu_model(cpuinfo), "cores": cores, "python": platform.python_version(), "system": platform.platform()}
 
 
 def now_utc() -> str:

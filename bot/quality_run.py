@@ -17,6 +17,7 @@ from pathlib import Path
 
 from bot import evaluate_triage, quality_report
 from bot.settings import ROOT, Settings, isolated_settings, quiet_environment
+from knowledge.machine import machine
 
 QUALITY_DIR = ROOT / "reports" / "quality"
 VIGNETTE_SETS = {
@@ -206,7 +207,7 @@ def run(base: Settings) -> int:
             retrieval = measure_retrieval(scratch, base)
         intents = measure_intents(scratch, base, timer)
     meta = {"date": quality_report.now_utc(), "commit": quality_report.git_commit(ROOT),
-            "machine": quality_report.machine(), "durations_s": timer.durations}
+            "machine": machine(), "durations_s": timer.durations}
     report = write_report(quality_report.gather(meta, intents, triage, retrieval))
     with open(report, "a", encoding="utf-8") as handle:  # the search alone is above; here the whole bot
         handle.write("\n\n" + questions_over_rest + "\n")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -13,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from knowledge.evaluate import load_dev_set
+from knowledge.machine import machine
 
 ROUNDS = 3  # each dev question is searched this many times for the latency figures
 
@@ -57,28 +56,6 @@ class Bench:
         )
 
 
-def machine() -> dict:
-    import torch
-
-    return {
-        "cpu": _cpu_model(),
-        "cores": os.cpu_count(),
-        "python": platform.python_version(),
-        "torch_threads": torch.get_num_threads(),
-        "load_average": os.getloadavg()[0],
-    }
-
-
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
 def run_bench() -> Bench:
     from knowledge.article import load_article
     from knowledge.index import INDEX_DIR, build_index, load_encoder, load_or_build
@@ -102,7 +79,9 @@ def run_bench() -> Bench:
     searcher = Searcher.load(encoder=encoder, settings=settings)
     load_warm_s = time.perf_counter() - start
 
-    info = machine() | {"vectors": built.faiss_index.ntotal}
+    import torch
+
+    info = machine() | {"torch_threads": torch.get_num_threads(), "vectors": built.faiss_index.ntotal}
     latencies = search_latencies(searcher, [q.text for q in load_dev_set().in_scope])
     return Bench(
         machine=info,

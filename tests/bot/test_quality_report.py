@@ -10,6 +10,7 @@ import yaml
 
 from bot import evaluate_triage as ev
 from bot import quality_report as q
+from knowledge.machine import cpu_model
 
 ROOT = Path(__file__).resolve().parents[2]
 HELDOUT = ROOT / "tests" / "heldout"
@@ -102,7 +103,7 @@ def test_metrics_survive_a_json_round_trip():
 
 
 def test_cpu_model_from_cpuinfo():
-    assert q.cpu_model("processor\t: 0\nmodel name\t: AMD EPYC 7B13\nflags: x\n") == "AMD EPYC 7B13"
+    assert cpu_model("processor\t: 0\nmodel name\t: AMD EPYC 7B13\nflags: x\n") == "AMD EPYC 7B13"
 
 
 def test_git_commit_read_from_files(tmp_path):
