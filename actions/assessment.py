@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.answer import answer_what_the_report_asks
-from actions.messages import checklist_buttons, checklist_signs, of_them, questions, sign_check_question, triage_text
+from actions.messages import checklist_buttons, checklist_signs, of_them, questions, sign_check_question
 from actions.readers import leans_to, reply_as_answer, signs_leaned_to
 from triage.answer_reader import check_slot
 from actions.tracker_facts import (

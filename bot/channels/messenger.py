@@ -7,9 +7,9 @@ Webhook: GET (verification) and POST /webhooks/facebook/webhook.
 from __future__ import annotations
 
 import logging
-from typing import Any, Awaitable, Callable, Optional
+from typing import Any, Optional
 
-from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.channels.channel import InputChannel
 from rasa.core.channels.facebook import FacebookInput
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -19,6 +19,7 @@ from bot.channels.messaging import PlatformOutput, call_api, offered_buttons, re
 from bot.channels.render import Reply, platform, resolve_choice
 from bot.channels.deliveries import open_delivery_log
 from bot.channels.security import messenger_signature_valid, same_secret
+from bot.channels.webhook import Incoming, PlatformWebhook
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ class MessengerOutput(PlatformOutput):
         return await call_api("POST", f"{self.api_url}/me/messages", params={"access_token": self.token}, json=body) is not None
 
 
-class MessengerChannel(FacebookInput):
+class MessengerChannel(PlatformWebhook, FacebookInput):
     @classmethod
     def name(cls) -> str:
         return "facebook"
@@ -65,39 +66,33 @@ class MessengerChannel(FacebookInput):
     def get_output_channel(self) -> MessengerOutput:
         return MessengerOutput(self.fb_access_token, self.api_url)
 
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        webhook = Blueprint("project_fb_webhook", __name__)
-
-        @webhook.route("/", methods=["GET"])
-        async def health(request: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
-
+    def add_routes(self, webhook: Blueprint) -> None:
         @webhook.route("/webhook", methods=["GET"])
-        async def verify(request: Request) -> HTTPResponse:
+        async def subscribe(request: Request) -> HTTPResponse:
             # Meta's subscription check: echo the challenge when the verify token matches.
             if request.args.get("hub.mode") == "subscribe" and same_secret(self.fb_verify, request.args.get("hub.verify_token") or ""):
                 return response.text(request.args.get("hub.challenge") or "")
             return refused("wrong hub.verify_token")
 
-        @webhook.route("/webhook", methods=["POST"])
-        async def receive(request: Request) -> HTTPResponse:
-            if not messenger_signature_valid(self.fb_secret, request.body, dict(request.headers)):
-                return refused("missing or wrong X-Hub-Signature")
-            body = read_json(request)
-            if body is None or not isinstance(body.get("entry"), list):
-                return response.json({"error": "The body must be a Messenger webhook event with entry[]."}, status=400)
-            for event in messaging_events(body):
-                if self.deliveries.first_time(delivery_id(event)):
-                    await self._handle(request, event, on_new_message)
-            return response.text("EVENT_RECEIVED")
+    def why_refused(self, request: Request) -> Optional[str]:
+        if messenger_signature_valid(self.fb_secret, request.body, dict(request.headers)):
+            return None
+        return "missing or wrong X-Hub-Signature"
 
-        return webhook
+    def messages_in(self, request: Request):
+        body = read_json(request)
+        if body is None or not isinstance(body.get("entry"), list):
+            return response.json({"error": "The body must be a Messenger webhook event with entry[]."}, status=400)
+        # Echoes, deliveries, reads and attachments are seen too (and answered by nothing).
+        return [Incoming(delivery_id(event), *(read_event(event) or ("", "", False))) for event in messaging_events(body)]
 
-    async def _handle(self, request: Request, event: dict, on_new_message) -> None:
-        incoming = read_event(event)
-        if incoming is None:
-            return  # echoes, deliveries, reads, attachments
-        sender, text, pressed = incoming
+    def acknowledgement(self, handled: int, repeated: int) -> HTTPResponse:
+        return response.text("EVENT_RECEIVED")
+
+    async def handle_message(self, request: Request, incoming: Incoming, on_new_message) -> None:
+        if not incoming.sender:
+            return
+        sender, text, pressed = incoming.sender, incoming.text, incoming.extra
         output = self.get_output_channel()
         if not pressed:  # typed: maybe a number from the list, or a button's words
             text = resolve_choice(text, await offered_buttons(request, self.name(), sender), output.spec) or text

@@ -11,11 +11,11 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from typing import Any, Awaitable, Callable, Optional
+from typing import Any, Optional
 
-from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.channels.channel import InputChannel
 from rasa.core.channels.slack import SlackInput
-from sanic import Blueprint, response
+from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
@@ -23,6 +23,7 @@ from bot.channels.messaging import PlatformOutput, call_api, read_json, refused,
 from bot.channels.render import Reply, platform
 from bot.channels.deliveries import open_delivery_log
 from bot.channels.security import slack_signature_valid
+from bot.channels.webhook import Incoming, PlatformWebhook
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +59,7 @@ class SlackOutput(PlatformOutput):
         return bool(answer and answer.get("ok", False))
 
 
-class SlackChannel(SlackInput):
+class SlackChannel(PlatformWebhook, SlackInput):
     @classmethod
     def name(cls) -> str:
         return "slack"
@@ -84,30 +85,31 @@ class SlackChannel(SlackInput):
     def get_output_channel(self, channel: Optional[str] = None, thread_id: Optional[str] = None) -> SlackOutput:
         return SlackOutput(self.slack_token, self.api_url, channel or self.slack_channel, thread_id)
 
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        webhook = Blueprint("project_slack_webhook", __name__)
+    refusal_status = 401
 
-        @webhook.route("/", methods=["GET"])
-        async def health(request: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+    def why_refused(self, request: Request) -> Optional[str]:
+        headers = request.headers
+        if slack_signature_valid(self.slack_signing_secret, request.body,
+                                 headers.get("X-Slack-Request-Timestamp"), headers.get("X-Slack-Signature")):
+            return None
+        return "missing, stale or wrong X-Slack-Signature"
 
-        @webhook.route("/webhook", methods=["POST"])
-        async def receive(request: Request) -> HTTPResponse:
-            headers = request.headers
-            if not slack_signature_valid(self.slack_signing_secret, request.body,
-                                         headers.get("X-Slack-Request-Timestamp"), headers.get("X-Slack-Signature")):
-                return refused("missing, stale or wrong X-Slack-Signature", status=401)
-            incoming = self._read(request)
-            if isinstance(incoming, HTTPResponse):
-                return incoming
-            delivery_id, text, sender, metadata = incoming
-            if not self.deliveries.first_time(delivery_id):
-                # Slack retries when the first answer was slow; that one is already being answered.
-                return response.text("", headers={"X-Slack-No-Retry": "1"})
-            self._start_turn(request.app, on_new_message, text, sender, metadata)
-            return response.text("")
+    def messages_in(self, request: Request):
+        incoming = self._read(request)
+        if isinstance(incoming, HTTPResponse):
+            return incoming
+        delivery_id, text, sender, metadata = incoming
+        return [Incoming(delivery_id, sender, text, metadata)]
 
-        return webhook
+    def acknowledgement(self, handled: int, repeated: int) -> HTTPResponse:
+        if repeated and not handled:
+            # Slack retries when the first answer was slow; that one is already being answered.
+            return response.text("", headers={"X-Slack-No-Retry": "1"})
+        return response.text("")
+
+    async def handle_message(self, request: Request, incoming: Incoming, on_new_message) -> None:
+        # Slack needs its answer within 3 seconds: the turn runs after it.
+        self._start_turn(request.app, on_new_message, incoming.text, incoming.sender, incoming.extra)
 
     def _read(self, request: Request):
         """(delivery id, text, conversation id, metadata), or the response to give instead."""

@@ -9,9 +9,9 @@ refused (403). When TELEGRAM_WEBHOOK_URL is set, the bot registers that URL
 from __future__ import annotations
 
 import logging
-from typing import Any, Awaitable, Callable, Optional
+from typing import Any, Optional
 
-from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.channels.channel import InputChannel
 from rasa.core.channels.telegram import TelegramInput
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -21,6 +21,7 @@ from bot.channels.messaging import PlatformOutput, call_api, offered_buttons, re
 from bot.channels.render import Reply, button_for_value, platform
 from bot.channels.deliveries import open_delivery_log
 from bot.channels.security import telegram_secret_valid
+from bot.channels.webhook import Incoming, PlatformWebhook
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ class TelegramOutput(PlatformOutput):
         return bool((await call_api("POST", f"{self.base}/setWebhook", json=body) or {}).get("ok"))
 
 
-class TelegramChannel(TelegramInput):
+class TelegramChannel(PlatformWebhook, TelegramInput):
     @classmethod
     def name(cls) -> str:
         return "telegram"
@@ -83,9 +84,7 @@ class TelegramChannel(TelegramInput):
         # Rasa's version calls setWebhook synchronously here; this one registers at start (below).
         return TelegramOutput(self.access_token, self.api_url)
 
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        webhook = Blueprint("project_telegram_webhook", __name__)
-
+    def add_routes(self, webhook: Blueprint) -> None:
         @webhook.listener("after_server_start")
         async def register_webhook(app, loop) -> None:
             if not self.webhook_url:
@@ -95,30 +94,30 @@ class TelegramChannel(TelegramInput):
             else:
                 logger.error("Telegram refused the webhook %s; check TELEGRAM_TOKEN", self.webhook_url)
 
-        @webhook.route("/", methods=["GET"])
-        async def health(request: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+    def why_refused(self, request: Request) -> Optional[str]:
+        if telegram_secret_valid(self.secret_token, request.headers.get(SECRET_HEADER)):
+            return None
+        return f"missing or wrong {SECRET_HEADER}"
 
-        @webhook.route("/webhook", methods=["POST"])
-        async def receive(request: Request) -> HTTPResponse:
-            if not telegram_secret_valid(self.secret_token, request.headers.get(SECRET_HEADER)):
-                return refused(f"missing or wrong {SECRET_HEADER}")
-            update = read_json(request)
-            if update is None:
-                return response.json({"error": "The body must be a Telegram Update (a JSON object)."}, status=400)
-            if not self.deliveries.first_time(str(update.get("update_id", ""))):
-                return response.json({"status": "already answered"})
-            await self._handle(request, update, on_new_message)
-            return response.json({"status": "ok"})
-
-        return webhook
-
-    async def _handle(self, request: Request, update: dict, on_new_message) -> None:
-        output = self.get_output_channel()
+    def messages_in(self, request: Request):
+        update = read_json(request)
+        if update is None:
+            return response.json({"error": "The body must be a Telegram Update (a JSON object)."}, status=400)
         incoming = read_update(update)
-        if incoming is None:
-            return  # edits, stickers, joins: nothing to answer
+        delivery = str(update.get("update_id", ""))
+        if incoming is None:  # edits, stickers, joins: nothing to answer, but seen
+            return [Incoming(delivery, "", "", None)]
         chat_id, text, callback_id = incoming
+        return [Incoming(delivery, chat_id, text, callback_id)]
+
+    def acknowledgement(self, handled: int, repeated: int) -> HTTPResponse:
+        return response.json({"status": "already answered" if repeated else "ok"})
+
+    async def handle_message(self, request: Request, incoming: Incoming, on_new_message) -> None:
+        if not incoming.sender:
+            return
+        output = self.get_output_channel()
+        chat_id, text, callback_id = incoming.sender, incoming.text, incoming.extra
         if callback_id:
             await output.answer_callback(callback_id)
             if text.startswith("#"):  # a digest of a payload too long for callback_data

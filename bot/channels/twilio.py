@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from typing import Any, Awaitable, Callable, Optional
+from typing import Any, Optional
 
 import aiohttp
-from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.channels.channel import InputChannel
 from rasa.core.channels.twilio import TwilioInput
-from sanic import Blueprint, response
+from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
@@ -26,6 +26,7 @@ from bot.channels.messaging import PlatformOutput, call_api, offered_buttons, re
 from bot.channels.render import Platform, Reply, platform, resolve_choice
 from bot.channels.deliveries import open_delivery_log
 from bot.channels.security import twilio_signature_valid
+from bot.channels.webhook import Incoming, PlatformWebhook
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +62,7 @@ class TwilioOutput(PlatformOutput):
         return await call_api("POST", self.url, data=form, auth=aiohttp.BasicAuth(self.account_sid, self.auth_token)) is not None
 
 
-class TwilioChannel(TwilioInput):
+class TwilioChannel(PlatformWebhook, TwilioInput):
     @classmethod
     def name(cls) -> str:
         return "twilio"
@@ -87,37 +88,30 @@ class TwilioChannel(TwilioInput):
         return TwilioOutput(self.account_sid, self.auth_token, sender_number or self.twilio_number, self.api_url,
                             self.sms_max_chars)
 
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        webhook = Blueprint("project_twilio_webhook", __name__)
+    def why_refused(self, request: Request) -> Optional[str]:
+        url = self.webhook_url or public_url(request)
+        if twilio_signature_valid(self.auth_token, url, request.form, request.headers.get("X-Twilio-Signature")):
+            return None
+        return "missing or wrong X-Twilio-Signature"
 
-        @webhook.route("/", methods=["GET"])
-        async def health(request: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+    def messages_in(self, request: Request):
+        form = request.form
+        sender, text = form.get("From"), form.get("Body")
+        if not sender or text is None:
+            return response.json({"error": "A Twilio message needs From and Body."}, status=400)
+        return [Incoming(form.get("MessageSid"), sender, text, form.get("To"))]
 
-        @webhook.route("/webhook", methods=["POST"])
-        async def receive(request: Request) -> HTTPResponse:
-            form = request.form
-            url = self.webhook_url or public_url(request)
-            if not twilio_signature_valid(self.auth_token, url, form, request.headers.get("X-Twilio-Signature")):
-                return refused("missing or wrong X-Twilio-Signature")
-            sender, text = form.get("From"), form.get("Body")
-            if not sender or text is None:
-                return response.json({"error": "A Twilio message needs From and Body."}, status=400)
-            if self.deliveries.first_time(form.get("MessageSid")):
-                await self._handle(request, sender, text, form.get("To"), on_new_message)
-            return response.text(EMPTY_TWIML, content_type="text/xml")
+    def acknowledgement(self, handled: int, repeated: int) -> HTTPResponse:
+        return response.text(EMPTY_TWIML, content_type="text/xml")
 
-        return webhook
-
-    async def _handle(self, request: Request, sender: str, text: str, our_number: Optional[str], on_new_message) -> None:
-        # Answer from the address the runner wrote to: an SMS number, or whatsapp:+...
-        output = self.get_output_channel(our_number)
+    async def handle_message(self, request: Request, incoming: Incoming, on_new_message) -> None:
+        # Answer from the address the runner wrote to (incoming.extra): an SMS number, or whatsapp:+...
+        output = self.get_output_channel(incoming.extra)
+        sender = incoming.sender
         # Some carriers turn @ into ¡ (as Rasa's connector notes).
-        text = text.replace("¡", "@")
+        text = incoming.text.replace("¡", "@")
         text = resolve_choice(text, await offered_buttons(request, self.name(), sender), output.spec_for(sender)) or text
         await run_turn(on_new_message, output, sender, text, self.name(), app=request.app)
-
-
 
 
 def public_url(request: Request) -> str:
