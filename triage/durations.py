@@ -102,6 +102,7 @@ NOT_PAIN_BEFORE = re.compile(
     r"(?:(?<!every )(?<!each )\b(?:run|runs|ran|running|jog|jogged|jogging|raced|racing|trained|training|did|every|in)"
     r"(?:\s+(?:for|since|about|around|roughly|nearly|over|almost|like))*"
     r"|(?:\b|(?<=\d))(?:once|twice|times|x|days?|miles?|mi|km|k))\s*$"  # "5 days a week", "40 miles a week"
+    r"|\b(?:sub|target|goal|pb|pr)\s*$"  # a finishing time: "marathon plan for sub 4 hrs"
 )
 AGO_AFTER = re.compile(r"\s*ago\b")
 MORE_THAN = re.compile(r"(?:\bover|\bmore than|\bmore then|\blonger than|\bat least|\bupwards of|\bbeyond|>)\s*$")

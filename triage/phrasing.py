@@ -56,7 +56,7 @@ REQUEST = re.compile(
     r"ways? to|how to|what to (do|eat|wear)|tell me (about|more|how|what|why)|^explain|info\w* (on|about)|"
     r"guide (to|for)|\w+ or \w+ for|any (good )?(tips|advice|ideas|stretches|exercises)|"
     r"help (with|fixing|me)|snacks?|(difference|diff) between|yay or nay|for runners|rules? of thumb|"
-    r"need (some |a )?(advice|help|tips|plan|guidance)|^list|^(give|show|send) me|guidelines?|in runners|"
+    r"need (some |a |an )?([\w-]+ ){0,3}(advice|help|tips|plan|program\w*|schedule|guidance)|^list|^(give|show|send) me|guidelines?|in runners|"
     # A comparison asked for: "doms vs injury comparison", "heat versus ice"
     r"vs|versus|comparison|"
     r"for (sore|achy|aching|tired|stiff|tight|heavy|dead|painful) (legs?|calves|calf|quads|thighs|hamstrings|shins|muscles))\b"

@@ -234,6 +234,7 @@ NO_DURATION = [
     "my marathon is a week away",
     "after a good night's sleep",
     "on the 5th mile",
+    "need a 16 week marathon plan for sub 4 hrs",  # a finishing time
 ]
 
 

@@ -138,3 +138,7 @@ def test_a_plea_or_an_offer_of_anything_asks(text):
 
 def test_help_inside_a_sentence_is_no_plea():
     assert not asks_something("my calf is killing me and nothing seems to help my legs recover fast enough today")
+
+
+def test_a_plan_asked_for_with_words_between_is_a_request():
+    assert is_request("need a 16 week marathon plan for sub 4 hrs")
