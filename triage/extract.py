@@ -290,7 +290,9 @@ class _Reading:
         self.contexts = [s for s in spans if s.kind == "context"]
         unsure = [s for s in spans if s.kind == "unsure"]
         self.pseudo_at = [reach > 0 for reach in _reach(len(doc), [s for s in spans if s.kind == "pseudo"])]
-        self.other_cues = [s for s in spans if s.kind == "other"]
+        # "like someone threw a stone at my calf" is a simile: no one else is there.
+        self.other_cues = [s for s in spans if s.kind == "other"
+                           and not (s.start > 0 and self.doc[s.start - 1].norm_ in self.r.similes)]
         self.pain_free = [s for s in spans if s.kind in ("pain_free", "pain_changes")]
         self.fine_then = [s for s in spans if s.kind == "pain_free"]
         self.long_standing = [s for s in spans if s.kind == "long_standing"]
@@ -1003,6 +1005,8 @@ class _Matcher:
         # The matcher wants string keys; each stands for its label.
         self.labels = {":".join(label): label for label in table}
         for label, phrases in table.items():
+            if label.kind in FACT_KINDS:
+                phrases = _with_every_owner(phrases)
             self.matcher.add(":".join(label), list(self.nlp.pipe(phrases)))
 
     def phrases(self, doc) -> list[Span]:
@@ -1019,6 +1023,17 @@ class _Matcher:
     def _span(self, match) -> Span:
         key, start, end = match
         return _span(self.labels[self.nlp.vocab.strings[key]], start, end)
+
+
+# A phrase written with "my" stands for anyone's: "can't put my foot down"
+# also reads "cant put her foot down" (a parent writing), whose "her" then
+# makes it the daughter's, by the other-person scope like any of her facts.
+OWNERS = ("her", "his", "their", "your")
+
+
+def _with_every_owner(phrases: list[str]) -> list[str]:
+    owned = [p for p in phrases if re.search(r"\bmy\b", p)]
+    return phrases + [re.sub(r"\bmy\b", owner, p) for p in owned for owner in OWNERS]
 
 
 def _subdoc(vocab, tokens: list[_Token]):

@@ -209,3 +209,9 @@ def test_times_are_counted_on_the_runners_clock_when_the_channel_sends_it():
     assert runner_now({"local_time": "2026-12-05T15:00:00Z"}).hour == 15
     for bad in ({"local_time": "yesterday"}, {"local_time": 5}, "2026-12-05", None, {"local_time": "1" * 100}):
         assert runner_now(bad) is None
+
+
+@pytest.mark.parametrize("predicted", ["ask_question", "out_of_scope"])
+def test_legs_that_are_not_right_with_nothing_asked_are_a_report(predicted):
+    message = parse("my wifes just back from her run and says her legs gone funny, im typing for her", predicted)
+    assert message.get("intent")["name"] == "report_pain"

@@ -384,6 +384,13 @@ SIGNS_PRESENT = [
 ]
 
 
+def test_a_phrase_with_my_reads_for_anyone_and_a_simile_is_no_one_else():
+    daughter = extract("my daughter (16) cant put her foot down, we had to carry her to the car", NOW)
+    assert [(m.value, m.other) for m in daughter.mentions if m.fact == "sign"][0] == ("cannot_bear_weight", True)
+    own = extract("felt like someone threw a stone at the back of my calf and i had to pull up", NOW)
+    assert own.facts()["pain_type"] == "sharp" and not own.someone_else
+
+
 @pytest.mark.parametrize("text, sign", SIGNS_PRESENT, ids=ids(SIGNS_PRESENT))
 def test_sign_present(text, sign):
     assert signs(text).get(sign) is True
