@@ -38,7 +38,9 @@ QUESTION_SETS = {"dev": ROOT / "tests" / "dev" / "questions.yml", "heldout": ROO
                  "held-out, blind I, with vague": ROOT / "tests" / "heldout" / "blind_questions_i.yml",
                  "held-out, blind J, with vague": ROOT / "tests" / "heldout" / "blind_questions_j.yml",
                  "held-out, blind K, with vague": ROOT / "tests" / "heldout" / "blind_questions_k.yml",
-                 "held-out, blind L, with vague": ROOT / "tests" / "heldout" / "blind_questions_l.yml"}
+                 "held-out, blind L, with vague": ROOT / "tests" / "heldout" / "blind_questions_l.yml",
+                 "held-out, blind M, with vague": ROOT / "tests" / "heldout" / "blind_questions_m.yml",
+                 "held-out, blind N, with vague": ROOT / "tests" / "heldout" / "blind_questions_n.yml"}
 EVAL_PORTS = (5505, 5555)
 SPLIT_FRACTION = 0.8
 SPLIT_SEED = 42
