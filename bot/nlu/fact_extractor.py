@@ -276,10 +276,13 @@ def _certain_intent(found: Extraction, text: str, predicted: Optional[str], conf
         # "will i lose my leg?" stays an emergency: over-triage is the policy.
         return "ask_question"
     if not found.mentions:
-        if predicted in ("ask_question", "out_of_scope") and names_the_legs(text) and not asks_something(text):
+        if (predicted in ("ask_question", "out_of_scope") and names_the_legs(text) and speaks_of_themself(text)
+                and not asks_something(text)):
             # "my wifes just back from her run and says her legs gone funny, im
             # typing for her": no word the lexicon knows and nothing asked, but
-            # legs that are not right: a report, never a declined question.
+            # someone's legs that are not right: a report, never a declined
+            # question. ("elevating legs after a long run - worth it" speaks of
+            # no one: a topic to look up.)
             return "report_pain"
         return None
     if predicted == "out_of_scope" and _asks_the_article(found, text):

@@ -215,3 +215,8 @@ def test_times_are_counted_on_the_runners_clock_when_the_channel_sends_it():
 def test_legs_that_are_not_right_with_nothing_asked_are_a_report(predicted):
     message = parse("my wifes just back from her run and says her legs gone funny, im typing for her", predicted)
     assert message.get("intent")["name"] == "report_pain"
+
+
+def test_a_topic_of_the_legs_that_speaks_of_no_one_stays_a_question():
+    message = parse("elevating legs after a long run - worth it", "ask_question")
+    assert message.get("intent")["name"] == "ask_question"
