@@ -181,7 +181,7 @@ CLOCK = re.compile(
     r"(?![.:]\d)(?!\s*(?:st|nd|rd|th|mile|mi\b|k\b|km|min|hour|hr|h\b|day|d\b|night|week|wk|w\b|fortnight|month|mo\b|year|yr"
     r"|x\b|/|%|-|–|to\s+\d|or\s+\d))"
 )
-# The hour of a part of the day said after a clock time, as on a 24-hour clock.
+# Parts of the day that put a clock time said before them after noon ("since 2 this afternoon").
 AFTERNOON_PARTS = ("afternoon", "evening", "tonight", "arvo")
 
 
@@ -476,8 +476,8 @@ def _number(word: str) -> float:
 def _from_clock(text: str, now: datetime) -> Found | None:
     """'since about 9.20 this morning', 'since 2pm': hours back to the latest
     such time of day not after now (yesterday's, when today's is still to
-    come). The runner's clock is taken to be the server's: a few hours off
-    at most, which moves no rule's line."""
+    come). `now` is the runner's clock when the channel sent it
+    (bot/nlu/local_time.py), else the server's."""
     match = CLOCK.search(text)
     if match is None:
         return None
