@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import urllib.error
 import urllib.request
 
@@ -51,10 +52,12 @@ def test_the_snippet_works_on_another_sites_page_and_styles_do_not_cross(widget_
     assert page.locator("body > button.launcher").evaluate("e => getComputedStyle(e).display") == "none"
     assert page.evaluate("() => document.querySelectorAll('head style, head link').length") == 1
 
-    # The widget sends only what the runner typed or chose, its session id and a message id.
+    # The widget sends only what the runner typed or chose, its session id, a
+    # message id and the wall clock (no time zone), which dates "since 2pm".
     assert len(sent) == 2
     for message in sent:
-        assert set(message) == {"message", "session_id", "message_id"}
+        assert set(message) == {"message", "session_id", "message_id", "local_time"}
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", message["local_time"])
     assert sent[0]["message"] == "my calves ache after my long run"
     assert sent[1]["message"].startswith("/inform")  # the chosen button's payload
     assert len({m["session_id"] for m in sent}) == 1

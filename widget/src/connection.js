@@ -132,12 +132,10 @@ export class Connection {
   }
 }
 
-// The browser's wall clock with its offset, as ISO 8601: "2026-12-05T17:04:09+01:00".
+// The browser's wall clock, as ISO 8601 without an offset: "2026-12-05T17:04:09".
+// The wall clock is all "since 2pm" needs; the time zone is not sent.
 export function localTime(date) {
-  const pad = (n) => String(Math.abs(Math.trunc(n))).padStart(2, "0");
-  const offset = -date.getTimezoneOffset();
-  const sign = offset >= 0 ? "+" : "-";
+  const pad = (n) => String(n).padStart(2, "0");
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}` +
-    `T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}` +
-    `${sign}${pad(offset / 60)}:${pad(offset % 60)}`;
+    `T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
 }
